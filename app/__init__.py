@@ -1,0 +1,1 @@
+"""The application: main window, session state, controllers, workers, persistence, command line."""

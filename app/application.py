@@ -1,0 +1,53 @@
+"""Building the application: the QApplication, a session with its first points, the window."""
+
+from __future__ import annotations
+
+from PyQt5 import QtCore, QtWidgets
+
+from app.main_window import MainWindow
+from app.render import ensure_application
+from app.session import PlaygroundSession
+from models.backend import Backend, resolve_backend
+from models.datasets import make_preset
+
+
+def create_window(backend: Backend, points_path: str | None = None) -> MainWindow:
+    """A window over a new session holding the trout/salmon preset (or the given CSV)."""
+    session = PlaygroundSession(backend)
+    window = MainWindow(session)
+    xy, labels = make_preset("trout_salmon")
+    session.load_initial_points(xy, labels)
+    if points_path:
+        window.open_points(points_path)
+    return window
+
+
+def run_gui(args) -> int:
+    """Start the window; the first model compiles in the background while it is already usable."""
+    app = ensure_application(headless=False)
+    app.setApplicationName("Descida")
+    app.setOrganizationName("Descida")
+    try:
+        backend = resolve_backend(args.backend)
+    except ValueError as error:
+        import sys
+
+        print(f"descida: error: {error}", file=sys.stderr)
+        return 2
+    window = create_window(backend, args.points)
+    window.show()
+    QtCore.QTimer.singleShot(0, window.session.start)
+    return app.exec_()
+
+
+def wait_until_ready(session: PlaygroundSession, timeout_s: float = 120.0) -> bool:
+    """Process events until the session's model is compiled (headless commands and tests)."""
+    timer = QtCore.QElapsedTimer()
+    timer.start()
+    app = QtWidgets.QApplication.instance()
+    while not session.ready or session.busy:
+        app.processEvents(QtCore.QEventLoop.ProcessEventsFlag.AllEvents, 50)
+        if timer.elapsed() > timeout_s * 1000:
+            return False
+    app.processEvents()
+    return True

@@ -1,0 +1,1 @@
+"""Pure computation: datasets, PyTensor graphs, optimizers, training state. Never imports Qt."""

@@ -1,0 +1,293 @@
+"""The training state: a compiled classifier, the points it learns from, and the descent history.
+
+Pure Python and NumPy around the compiled functions (no Qt), in the spirit of Orange's
+educational ``GradientDescent``: ``step()``, ``reset()``, a ``history`` of parameters. The Qt
+session in ``app/`` wraps one of these and turns its reports into signals.
+
+Rows are padded to a power-of-two capacity with weight 0, so that adding a point changes
+neither the compiled function nor (on JAX) the array shapes it was specialised for.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from models.classifiers import Classifier, ModelSpec, flatten, init_values, unflatten
+
+MIN_CAPACITY = 64
+#: Parameter history kept for stepping back and drawing paths, before old entries are thinned.
+HISTORY_BUDGET_BYTES = 64 * 2**20
+
+
+def cell_centres(start: float, stop: float, size: int) -> np.ndarray:
+    """Centres of ``size`` equal cells spanning [start, stop]."""
+    return start + (np.arange(size) + 0.5) * (stop - start) / size
+
+
+def capacity_for(n_rows: int) -> int:
+    """The padded row count for ``n_rows`` points: a power of two, at least :data:`MIN_CAPACITY`."""
+    return max(MIN_CAPACITY, 1 << max(0, math.ceil(math.log2(max(n_rows, 1)))))
+
+
+@dataclass
+class TrainingConfig:
+    """What the user set besides the architecture; none of it requires a recompile."""
+
+    lr: float = 0.1
+    l2: float = 0.0
+    standardize: bool = True
+    seed: int = 0
+    init: str = "random"
+    optimizer: str = "sgd"
+    hyperparameters: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Scaler:
+    """Standardization fitted on the training points: z = (x − mean) / std per feature."""
+
+    mean: np.ndarray
+    std: np.ndarray
+
+    @classmethod
+    def identity(cls) -> Scaler:
+        return cls(np.zeros(2), np.ones(2))
+
+    @classmethod
+    def fit(cls, xy: np.ndarray) -> Scaler:
+        if len(xy) == 0:
+            return cls.identity()
+        std = xy.std(axis=0)
+        return cls(xy.mean(axis=0), np.where(std > 1e-12, std, 1.0))
+
+    def transform(self, xy: np.ndarray) -> np.ndarray:
+        return (np.asarray(xy, dtype=float) - self.mean) / self.std
+
+
+@dataclass(frozen=True)
+class StepReport:
+    """What a call to :meth:`Trainer.step` did."""
+
+    steps_done: int
+    loss: float
+    diverged: bool = False
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """The model at the current parameters, on the training points."""
+
+    loss: float
+    accuracy: float
+    proba: np.ndarray
+    predicted: np.ndarray
+    misclassified: np.ndarray
+
+
+class ParamHistory:
+    """Parameters w(t) by iteration; thinned (every other old entry dropped) past a memory budget."""
+
+    def __init__(self, budget_bytes: int = HISTORY_BUDGET_BYTES) -> None:
+        self.budget_bytes = budget_bytes
+        self.iterations: list[int] = []
+        self.vectors: list[np.ndarray] = []
+
+    def __len__(self) -> int:
+        return len(self.iterations)
+
+    def clear(self) -> None:
+        self.iterations.clear()
+        self.vectors.clear()
+
+    def append(self, iteration: int, vector: np.ndarray) -> None:
+        self.iterations.append(iteration)
+        self.vectors.append(np.array(vector, dtype=float))
+        if len(self.vectors) > 2 and len(self.vectors) * self.vectors[-1].nbytes > self.budget_bytes:
+            keep = list(range(0, len(self.iterations) - 1, 2)) + [len(self.iterations) - 1]
+            self.iterations = [self.iterations[i] for i in keep]
+            self.vectors = [self.vectors[i] for i in keep]
+
+    def truncate(self, iteration: int) -> None:
+        """Forget every entry after ``iteration``."""
+        while self.iterations and self.iterations[-1] > iteration:
+            self.iterations.pop()
+            self.vectors.pop()
+
+    def at(self, iteration: int) -> tuple[int, np.ndarray]:
+        """The latest kept entry at or before ``iteration``."""
+        index = int(np.searchsorted(self.iterations, iteration, side="right")) - 1
+        if index < 0:
+            raise KeyError(iteration)
+        return self.iterations[index], self.vectors[index]
+
+    def matrix(self) -> np.ndarray:
+        return np.array(self.vectors) if self.vectors else np.zeros((0, 0))
+
+
+class Trainer:
+    """Full-batch gradient descent on the user's points, with a guard against divergence."""
+
+    def __init__(self, classifier: Classifier, spec: ModelSpec | None = None,
+                 config: TrainingConfig | None = None) -> None:
+        self.classifier = classifier
+        self.config = config or TrainingConfig()
+        if spec is not None and spec != classifier.spec:
+            classifier.configure(spec)
+        self.xy = np.zeros((0, 2))
+        self.labels = np.zeros(0, dtype=np.int64)
+        self.scaler = Scaler.identity()
+        self._padded: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+        self.iteration = 0
+        self.loss_history: list[float] = []
+        self.history = ParamHistory()
+        self.reset()
+
+    @property
+    def spec(self) -> ModelSpec:
+        return self.classifier.spec
+
+    @property
+    def n_points(self) -> int:
+        return len(self.labels)
+
+    @property
+    def capacity(self) -> int:
+        return capacity_for(self.n_points)
+
+    # -- data ------------------------------------------------------------------------------
+    def set_points(self, xy: np.ndarray, labels: np.ndarray) -> None:
+        """New training points; parameters and history stay (training goes on from here)."""
+        self.xy = np.array(xy, dtype=float).reshape(-1, 2)
+        self.labels = np.array(labels, dtype=np.int64).reshape(-1)
+        self._refit_scaler()
+
+    def set_standardize(self, enabled: bool) -> None:
+        self.config.standardize = bool(enabled)
+        self._refit_scaler()
+
+    def _refit_scaler(self) -> None:
+        self.scaler = Scaler.fit(self.xy) if self.config.standardize else Scaler.identity()
+        self._padded = None
+
+    def padded_data(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Model inputs, targets and row weights, padded to :attr:`capacity` rows."""
+        if self._padded is None:
+            rows = self.capacity
+            x = np.zeros((rows, 2))
+            y = np.zeros(rows)
+            m = np.zeros(rows)
+            n = self.n_points
+            x[:n] = self.scaler.transform(self.xy)
+            y[:n] = self.labels
+            m[:n] = 1.0
+            self._padded = (x, y, m)
+        return self._padded
+
+    # -- parameters ------------------------------------------------------------------------
+    def reset(self, seed: int | None = None) -> None:
+        """New w(0) from the seed (or zeros), fresh optimizer state, empty history."""
+        if seed is not None:
+            self.config.seed = int(seed)
+        self.set_params(init_values(self.spec, self.config.seed, self.config.init), restart=True)
+
+    def set_params(self, values: list[np.ndarray], restart: bool = True) -> None:
+        """Put the model at ``values``; with ``restart`` that point becomes w(0) of a new descent."""
+        self.classifier.set_values(values)
+        self.classifier.reset_optimizer_state()
+        if restart:
+            self.iteration = 0
+            self.loss_history = []
+            self.history.clear()
+            self.history.append(0, flatten(values))
+
+    def params(self) -> list[np.ndarray]:
+        return self.classifier.get_values()
+
+    def flat_params(self) -> np.ndarray:
+        return flatten(self.params())
+
+    def rewind(self, iteration: int) -> None:
+        """Go back to w(iteration) (or the nearest kept before it) and forget what came after."""
+        kept, vector = self.history.at(iteration)
+        self.classifier.set_values(unflatten(vector, self.spec))
+        self.classifier.reset_optimizer_state()
+        self.history.truncate(kept)
+        self.iteration = kept
+        del self.loss_history[kept + 1 :]
+
+    # -- descent ---------------------------------------------------------------------------
+    def _record_loss(self, iteration: int, loss: float) -> None:
+        if iteration < len(self.loss_history):
+            self.loss_history[iteration] = loss
+        else:
+            self.loss_history.extend([math.nan] * (iteration - len(self.loss_history)))
+            self.loss_history.append(loss)
+
+    def step(self, n: int = 1) -> StepReport:
+        """Run ``n`` optimizer steps; stop and restore the last finite parameters on NaN/inf."""
+        if self.n_points == 0:
+            return StepReport(0, math.nan, message="There are no points: add some of each class to train.")
+        x, y, m = self.padded_data()
+        cfg = self.config
+        done = 0
+        for _ in range(int(n)):
+            loss = self.classifier.step(x, y, m, cfg.lr, cfg.l2, cfg.optimizer, cfg.hyperparameters)
+            if not math.isfinite(loss):
+                return self._diverged(done)
+            self._record_loss(self.iteration, loss)
+            self.iteration += 1
+            done += 1
+            self.history.append(self.iteration, self.flat_params())
+        final = self.current_loss()
+        if not math.isfinite(final) or not np.all(np.isfinite(self.history.vectors[-1])):
+            return self._diverged(done)
+        return StepReport(done, final)
+
+    def _diverged(self, done: int) -> StepReport:
+        """w(iteration) gave a non-finite loss: go back to the iterate before it (its loss was finite)."""
+        bad = self.iteration
+        self.rewind(max(bad - 1, 0))
+        loss = self.current_loss()
+        message = (
+            f"The loss became NaN/inf at iteration {bad} (learning rate {self.config.lr:g} "
+            f"is too high for this model and data). Playback paused and the parameters of iteration "
+            f"{self.iteration} restored. Try a smaller learning rate"
+            + (", or turn on 'standardize inputs'." if not self.config.standardize else ".")
+        )
+        return StepReport(done, loss, diverged=True, message=message)
+
+    def current_loss(self) -> float:
+        """L(w(t)) on the current points (recorded as the last entry of the loss history)."""
+        if self.n_points == 0:
+            return math.nan
+        x, y, m = self.padded_data()
+        loss = self.classifier.loss(x, y, m, self.config.l2)
+        if math.isfinite(loss):
+            self._record_loss(self.iteration, loss)
+        return loss
+
+    def evaluate(self) -> Evaluation:
+        """Loss, accuracy and per-point probabilities at the current parameters."""
+        n = self.n_points
+        if n == 0:
+            empty = np.zeros(0)
+            return Evaluation(math.nan, math.nan, empty, empty.astype(np.int64), empty.astype(bool))
+        x, _, _ = self.padded_data()
+        proba = self.classifier.proba(x)[:n]
+        predicted = (proba >= 0.5).astype(np.int64)
+        wrong = predicted != self.labels
+        return Evaluation(self.current_loss(), float(1.0 - wrong.mean()), proba, predicted, wrong)
+
+    def proba_at(self, xy: np.ndarray) -> np.ndarray:
+        """Class-1 probability at arbitrary input points (e.g. the boundary grid), in data units."""
+        return self.classifier.proba(self.scaler.transform(xy))
+
+    def proba_grid(self, x_range: tuple[float, float], y_range: tuple[float, float], size: int) -> np.ndarray:
+        """Class-1 probability at the centres of a size×size grid of cells covering the ranges
+        (rows follow x2 upwards, columns follow x1), as an image drawn over that rectangle shows them."""
+        gx, gy = np.meshgrid(cell_centres(*x_range, size), cell_centres(*y_range, size))
+        return self.proba_at(np.column_stack([gx.ravel(), gy.ravel()])).reshape(size, size)

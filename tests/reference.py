@@ -1,0 +1,94 @@
+"""Independent NumPy transcriptions of the playground's models, loss and gradients (hand-written
+backpropagation), to check the PyTensor graphs against."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def softplus(z: np.ndarray) -> np.ndarray:
+    return np.logaddexp(0.0, z)
+
+
+def sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def poly_features(x: np.ndarray, degree: int) -> np.ndarray:
+    cols = []
+    for total in range(1, degree + 1):
+        for j in range(total + 1):
+            cols.append(x[:, 0] ** (total - j) * x[:, 1] ** j)
+    return np.stack(cols, axis=1)
+
+
+ACT = {
+    "tanh": (np.tanh, lambda a: 1 - a**2),
+    "relu": (lambda z: np.maximum(z, 0), lambda a: (a > 0).astype(float)),
+    "sigmoid": (sigmoid, lambda a: a * (1 - a)),
+}
+
+
+def bce(z: np.ndarray, y: np.ndarray, m: np.ndarray | None = None) -> float:
+    """Mean binary cross-entropy −1/N Σ [y log ŷ + (1−y) log(1−ŷ)] with ŷ = σ(z), over rows with m = 1."""
+    m = np.ones_like(y) if m is None else m
+    log_p, log_1mp = -softplus(-z), -softplus(z)  # log σ(z) and log(1 − σ(z)) without overflow
+    per = -(y * log_p + (1 - y) * log_1mp)
+    return float(np.sum(m * per) / max(np.sum(m), 1.0))
+
+
+def logistic_loss_grad(w, b, x, y, l2=0.0, m=None):
+    m = np.ones(len(y)) if m is None else m
+    z = x @ w + b
+    n = max(m.sum(), 1.0)
+    r = m * (sigmoid(z) - y) / n
+    loss = bce(z, y, m) + 0.5 * l2 * np.sum(w**2)
+    return loss, [x.T @ r + l2 * w, np.sum(r)]
+
+
+def poly_loss_grad(w, b, x, y, degree, l2=0.0, m=None):
+    return logistic_loss_grad(w, b, poly_features(x, degree), y, l2, m)
+
+
+def mlp_forward(values, x, activation):
+    f, _ = ACT[activation]
+    acts = [x]
+    h = x
+    for i in range(0, len(values) - 2, 2):
+        h = f(h @ values[i] + values[i + 1])
+        acts.append(h)
+    z = h @ values[-2] + values[-1]
+    return z, acts
+
+
+def mlp_loss_grad(values, x, y, activation, l2=0.0, m=None):
+    m = np.ones(len(y)) if m is None else m
+    _, df = ACT[activation]
+    z, acts = mlp_forward(values, x, activation)
+    n = max(m.sum(), 1.0)
+    weights = values[0::2]
+    loss = bce(z, y, m) + 0.5 * l2 * sum(np.sum(w**2) for w in weights)
+    delta = m * (sigmoid(z) - y) / n  # dL/dz, shape (N,)
+    grads = [None] * len(values)
+    grads[-2] = acts[-1].T @ delta + l2 * values[-2]
+    grads[-1] = np.sum(delta)
+    back = np.outer(delta, values[-2])  # dL/dh_last
+    for layer in range(len(values) // 2 - 2, -1, -1):
+        dz = back * df(acts[layer + 1])
+        grads[2 * layer] = acts[layer].T @ dz + l2 * values[2 * layer]
+        grads[2 * layer + 1] = dz.sum(axis=0)
+        back = dz @ values[2 * layer].T
+    return loss, grads
+
+
+def gradient_descent_logistic(x, y, lr, steps, w0=None, b0=0.0, l2=0.0):
+    """Plain full-batch GD as in the tutorial; returns the final (w, b) and the T+1 losses."""
+    w = np.zeros(x.shape[1]) if w0 is None else np.array(w0, dtype=float)
+    b = float(b0)
+    losses = []
+    for _ in range(steps):
+        loss, (gw, gb) = logistic_loss_grad(w, b, x, y, l2)
+        losses.append(loss)
+        w, b = w - lr * gw, b - lr * gb
+    losses.append(logistic_loss_grad(w, b, x, y, l2)[0])
+    return w, b, losses

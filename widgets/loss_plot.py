@@ -1,0 +1,69 @@
+"""Loss curves over iterations: one ``PlotDataItem`` per series, refreshed with ``setData``."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from pyqtgraph.Qt import QtCore
+
+from widgets.palette import SERIES_COLORS
+
+
+class LossPlot(pg.PlotWidget):
+    """Named loss series (train, validation, an optimizer in a race…) against the iteration.
+
+    Series are created on first use and updated in place afterwards; a dashed vertical line
+    marks the iteration currently shown.
+    """
+
+    def __init__(self, parent=None, title: str = "Loss") -> None:
+        super().__init__(parent=parent)
+        self.setBackground("w")
+        self.plot_item = self.getPlotItem()
+        self.plot_item.setTitle(title, color=(40, 40, 40))
+        self.plot_item.setLabel("bottom", "iteration")
+        self.plot_item.setLabel("left", "mean cross-entropy")
+        self.plot_item.getAxis("left").enableAutoSIPrefix(False)
+        self.plot_item.showGrid(x=True, y=True, alpha=0.2)
+        self.plot_item.setMenuEnabled(True)
+        self.legend = self.plot_item.addLegend(offset=(-10, 10))
+        self.curves: dict[str, pg.PlotDataItem] = {}
+        self.marker = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen((120, 120, 120), style=QtCore.Qt.PenStyle.DashLine))
+        self.marker.setVisible(False)
+        self.plot_item.addItem(self.marker, ignoreBounds=True)
+        self.setToolTip("Loss at each iteration; right-click for log scale and export")
+
+    def set_series(self, name: str, values, color=None, iterations=None, dashed: bool = False) -> None:
+        """Show ``values`` (loss at iteration 0, 1, …, or at ``iterations``) as series ``name``."""
+        y = np.asarray(values, dtype=float)
+        x = np.arange(len(y)) if iterations is None else np.asarray(iterations, dtype=float)
+        curve = self.curves.get(name)
+        if curve is None:
+            color = color or SERIES_COLORS[len(self.curves) % len(SERIES_COLORS)]
+            pen = pg.mkPen(color, width=2, style=QtCore.Qt.PenStyle.DashLine if dashed else QtCore.Qt.PenStyle.SolidLine)
+            curve = self.plot_item.plot(name=name, pen=pen)
+            curve.setDownsampling(auto=True, method="peak")
+            curve.setClipToView(True)
+            self.curves[name] = curve
+        finite = np.isfinite(y)
+        curve.setData(x[finite], y[finite])
+
+    def remove_series(self, name: str) -> None:
+        curve = self.curves.pop(name, None)
+        if curve is not None:
+            self.plot_item.removeItem(curve)
+            self.legend.removeItem(curve)
+
+    def clear_series(self) -> None:
+        for name in list(self.curves):
+            self.remove_series(name)
+
+    def set_marker(self, iteration: int | None) -> None:
+        self.marker.setVisible(iteration is not None)
+        if iteration is not None:
+            self.marker.setValue(iteration)
+
+    def series_data(self, name: str) -> tuple[np.ndarray, np.ndarray]:
+        """The (x, y) a series currently shows (for tests and exports)."""
+        x, y = self.curves[name].getData()
+        return (np.zeros(0), np.zeros(0)) if x is None else (np.asarray(x), np.asarray(y))

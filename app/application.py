@@ -9,11 +9,12 @@ from app.render import ensure_application
 from app.session import PlaygroundSession
 from models.backend import Backend, resolve_backend
 from models.datasets import make_preset
+from models.model_cache import ClassifierCache
 
 
-def create_window(backend: Backend, points_path: str | None = None) -> MainWindow:
+def create_window(backend: Backend, points_path: str | None = None, cache: ClassifierCache | None = None) -> MainWindow:
     """A window over a new session holding the trout/salmon preset (or the given CSV)."""
-    session = PlaygroundSession(backend)
+    session = PlaygroundSession(backend, cache=cache)
     window = MainWindow(session)
     xy, labels = make_preset("trout_salmon")
     session.load_initial_points(xy, labels)

@@ -82,14 +82,14 @@ class PlaygroundSession(QtCore.QObject):
     failed = QtCore.pyqtSignal(str)
 
     def __init__(self, backend: Backend, spec: ModelSpec | None = None, config: TrainingConfig | None = None,
-                 parent: QtCore.QObject | None = None) -> None:
+                 cache: ClassifierCache | None = None, parent: QtCore.QObject | None = None) -> None:
         super().__init__(parent)
         self.backend = backend
         self.spec = (spec or ModelSpec()).validated()
         self.config = config or TrainingConfig()
         self.points = PointSet()
         self.undo_stack = QtWidgets.QUndoStack(self)
-        self.cache = ClassifierCache()
+        self.cache = cache if cache is not None else ClassifierCache()
         self.runner = TaskRunner(max_threads=1, parent=self)
         self.trainer: Trainer | None = None
         self.steps_per_frame = 1

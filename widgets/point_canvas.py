@@ -44,6 +44,13 @@ class _EditingViewBox(pg.ViewBox):
         super().mouseDragEvent(ev, axis)
 
 
+class _PassiveScatter(pg.ScatterPlotItem):
+    """Points that leave clicks to the view box, which does the picking with a pixel tolerance."""
+
+    def mouseClickEvent(self, ev) -> None:  # noqa: N802 - pyqtgraph override
+        ev.ignore()
+
+
 class PointCanvas(pg.PlotWidget):
     """Two classes of 2D points over a probability heatmap.
 
@@ -78,7 +85,7 @@ class PointCanvas(pg.PlotWidget):
         self.plot_item.showGrid(x=True, y=True, alpha=0.15)
         self.plot_item.hideButtons()
         self.boundary = BoundaryLayer(self.plot_item)
-        self.scatter = pg.ScatterPlotItem(size=POINT_SIZE, pxMode=True)
+        self.scatter = _PassiveScatter(size=POINT_SIZE, pxMode=True)
         self.scatter.setZValue(10)
         self.plot_item.addItem(self.scatter)
         self.xy = np.zeros((0, 2))

@@ -73,10 +73,13 @@ def test_dragging_empty_space_pans_instead(canvas, qtbot):
     assert canvas.visible_rect().left() < before.left() - 1.0
 
 
-def test_misclassified_points_are_outlined(canvas):
+def test_points_are_drawn_by_class_and_misclassified_ones_outlined(canvas):
+    trout, salmon = (layer.getData() for layer in canvas.class_layers)
+    assert list(zip(*trout)) == [(0.0, 0.0), (-5.0, 5.0)] and list(zip(*salmon)) == [(5.0, 5.0)]
     canvas.set_misclassified(np.array([False, True, False]))
-    pens = [spot.pen().width() for spot in canvas.scatter.points()]
-    assert pens[1] > pens[0] and pens[1] > pens[2]
+    assert list(zip(*canvas.wrong_layer.getData())) == [(5.0, 5.0)]
+    canvas.set_misclassified(np.array([False, False, False]))
+    assert len(canvas.wrong_layer.getData()[0]) == 0
 
 
 def test_boundary_draws_the_half_contour_where_probability_crosses(canvas):

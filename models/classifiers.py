@@ -121,7 +121,7 @@ def _activation(name: str, z):
     if name == "tanh":
         return pt.tanh(z)
     if name == "relu":
-        return pt.maximum(z, 0.0)
+        return pt.maximum(z, 0)  # an integer 0 keeps float32 graphs in float32
     return pt.sigmoid(z)
 
 
@@ -142,10 +142,11 @@ def cost_expression(spec: ModelSpec, x, y, m, l2, params: list, exponents=None):
 
     z = logits_expression(spec, x, params, exponents)
     per_point = pt.softplus(z) - y * z
-    data_loss = pt.sum(m * per_point) / pt.maximum(pt.sum(m), 1.0)
+    one, half = pt.constant(1.0, dtype=z.dtype), pt.constant(0.5, dtype=z.dtype)
+    data_loss = pt.sum(m * per_point) / pt.maximum(pt.sum(m), one)
     names = [name for name, _ in spec.param_shapes()]
     penalty = sum(pt.sum(p**2) for p, n in zip(params, names) if not n.startswith("b"))
-    return data_loss + 0.5 * l2 * penalty
+    return data_loss + half * l2 * penalty
 
 
 @dataclass
@@ -163,25 +164,27 @@ class Classifier:
     called with NumPy arrays; results come back as NumPy arrays whatever the back end.
     """
 
-    def __init__(self, spec: ModelSpec, backend: Backend) -> None:
+    def __init__(self, spec: ModelSpec, backend: Backend, dtype: str = "float64") -> None:
         import pytensor
         import pytensor.tensor as pt
 
         self.backend = backend
+        self.dtype = np.dtype(dtype)
         self.spec = spec.validated()
         self.family = spec.family
-        self.x = pt.matrix("x", dtype="float64")
-        self.y = pt.vector("y", dtype="float64")
-        self.m = pt.vector("m", dtype="float64")
-        self.lr = pt.scalar("lr", dtype="float64")
-        self.l2 = pt.scalar("l2", dtype="float64")
+        self.x = pt.matrix("x", dtype=dtype)
+        self.y = pt.vector("y", dtype=dtype)
+        self.m = pt.vector("m", dtype=dtype)
+        self.lr = pt.scalar("lr", dtype=dtype)
+        self.l2 = pt.scalar("l2", dtype=dtype)
         self.params = [
-            pytensor.shared(value, name=name)
+            pytensor.shared(value.astype(dtype), name=name)
             for (name, _), value in zip(spec.param_shapes(), init_values(spec, scheme="zeros"))
         ]
         self.exponents = None
         if spec.kind != "mlp":
-            self.exponents = pytensor.shared(np.zeros((2, 2), dtype=np.int64), name="exponents")
+            # int8 exponents: float32 ** int64 would upcast the features to float64
+            self.exponents = pytensor.shared(np.zeros((2, 2), dtype=np.int8), name="exponents")
         self.cost = cost_expression(spec, self.x, self.y, self.m, self.l2, self.params, self.exponents)
         self.grads = pytensor.grad(self.cost, self.params)
         self._optimizers: dict[str, OptimizerGraph] = {}
@@ -197,9 +200,9 @@ class Classifier:
             raise ValueError(f"{spec.label()} needs another compiled graph than {self.spec.label()}")
         self.spec = spec
         for param, value in zip(self.params, init_values(spec, scheme="zeros")):
-            param.set_value(value)
+            param.set_value(value.astype(self.dtype))
         if self.exponents is not None:
-            pairs = np.array(poly_exponents(spec.effective_degree), dtype=np.int64).T
+            pairs = np.array(poly_exponents(spec.effective_degree), dtype=np.int8).T
             self.exponents.set_value(pairs)
         for graph in self._optimizers.values():
             _reset_state(graph)
@@ -250,8 +253,8 @@ class Classifier:
         here lets a worker thread pay that cost instead of the GUI thread.
         """
         saved = self.get_state()
-        x = np.zeros((n_rows, 2))
-        y = np.zeros(n_rows)
+        x = np.zeros((n_rows, 2), dtype=self.dtype)
+        y = np.zeros(n_rows, dtype=self.dtype)
         self.loss(x, y, y)
         self.proba(x)
         if grid_rows:
@@ -271,15 +274,18 @@ class Classifier:
         return tuple(np.shape(p.get_value(borrow=True)) for p in shared)
 
     # -- calling ----------------------------------------------------------------------------
+    def _cast(self, *arrays):
+        return [np.asarray(a, dtype=self.dtype) for a in arrays]
+
     def loss(self, x: np.ndarray, y: np.ndarray, m: np.ndarray, l2: float = 0.0) -> float:
-        return float(as_numpy(self._compiled_loss()(x, y, m, float(l2))))
+        return float(as_numpy(self._compiled_loss()(*self._cast(x, y, m, l2))))
 
     def proba(self, x: np.ndarray) -> np.ndarray:
         """Class-1 probability σ(z(x)) for each row of ``x``."""
-        return as_numpy(self._compiled_proba()(x))
+        return as_numpy(self._compiled_proba()(*self._cast(x)))
 
     def gradient(self, x: np.ndarray, y: np.ndarray, m: np.ndarray, l2: float = 0.0) -> list[np.ndarray]:
-        return [as_numpy(g) for g in self._compiled_grad()(x, y, m, float(l2))]
+        return [as_numpy(g) for g in self._compiled_grad()(*self._cast(x, y, m, l2))]
 
     def step(
         self,
@@ -294,8 +300,8 @@ class Classifier:
         """One optimizer update of the shared parameters; return the loss *before* it."""
         defaults = OPTIMIZERS[optimizer].defaults
         chosen = {**defaults, **(hyperparameters or {})}
-        extra = [float(chosen[name]) for name in defaults]
-        return float(as_numpy(self._compiled_step(optimizer)(x, y, m, float(lr), float(l2), *extra)))
+        extra = [chosen[name] for name in defaults]
+        return float(as_numpy(self._compiled_step(optimizer)(*self._cast(x, y, m, lr, l2, *extra))))
 
     # -- values -----------------------------------------------------------------------------
     def get_values(self) -> list[np.ndarray]:
@@ -307,7 +313,7 @@ class Classifier:
             value = np.asarray(value, dtype=float)
             if value.shape != shape:
                 raise ValueError(f"{param.name} needs shape {shape}, got {value.shape}")
-            param.set_value(value.copy())
+            param.set_value(value.astype(self.dtype))
 
     def get_state(self) -> dict[str, list[np.ndarray]]:
         """Parameters and every optimizer's state, for saving or for an exact restore."""

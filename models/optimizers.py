@@ -37,10 +37,11 @@ class OptimizerInfo:
     rule: str
 
 
-def _scalar(name: str):
+def _hyperparameter(name: str, lr):
+    """A symbolic scalar input of the learning rate's dtype (a compiled step's extra input)."""
     import pytensor.tensor as pt
 
-    return pt.scalar(name, dtype="float64")
+    return pt.scalar(name, dtype=lr.dtype)
 
 
 def _zeros_like_shared(param, suffix: str):

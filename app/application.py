@@ -7,14 +7,21 @@ from PyQt5 import QtCore, QtWidgets
 from app.main_window import MainWindow
 from app.render import ensure_application
 from app.session import PlaygroundSession
+from app.startup_probe import attach_if_requested
+from app.workers import keep_out_of_full_collections
 from models.backend import Backend, resolve_backend
 from models.datasets import make_preset
 from models.model_cache import ClassifierCache
 
 
-def create_window(backend: Backend, points_path: str | None = None, cache: ClassifierCache | None = None) -> MainWindow:
-    """A window over a new session holding the trout/salmon preset (or the given CSV)."""
-    session = PlaygroundSession(backend, cache=cache)
+def create_window(backend: Backend, points_path: str | None = None, cache: ClassifierCache | None = None,
+                  prewarm: bool = False) -> MainWindow:
+    """A window over a new session holding the trout/salmon preset (or the given CSV).
+
+    ``prewarm`` compiles the other playground architectures in the background once the first
+    model is ready, so that switching model later is instant.
+    """
+    session = PlaygroundSession(backend, cache=cache, prewarm=prewarm)
     window = MainWindow(session)
     xy, labels = make_preset("trout_salmon")
     session.load_initial_points(xy, labels)
@@ -35,7 +42,9 @@ def run_gui(args) -> int:
 
         print(f"descida: error: {error}", file=sys.stderr)
         return 2
-    window = create_window(backend, args.points)
+    window = create_window(backend, args.points, prewarm=True)
+    keep_out_of_full_collections()
+    attach_if_requested(window)
     window.show()
     QtCore.QTimer.singleShot(0, window.session.start)
     return app.exec_()

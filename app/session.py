@@ -18,7 +18,7 @@ from PyQt5 import QtCore, QtWidgets
 
 from app.commands import (AddPointCommand, DeletePointsCommand, MovePointsCommand, RelabelPointsCommand,
                           ReplacePointsCommand)
-from app.workers import TaskContext, TaskRunner
+from app.workers import TaskContext, TaskRunner, collection_paused, keep_out_of_full_collections
 from models.backend import Backend
 from models.classifiers import ModelSpec
 from models.datasets import PRESETS, make_preset
@@ -28,6 +28,21 @@ from models.training import Trainer, TrainingConfig, capacity_for
 
 GRID_SIZE = 200
 FRAME_INTERVAL_MS = 16
+
+#: Architectures compiled in the background once the first model is ready, likeliest first:
+#: what the model controls show after one click (their defaults), then the other depths,
+#: activations and degrees. Switching to any of them afterwards takes no compile at all.
+PREWARM_SPECS: tuple[ModelSpec, ...] = (
+    ModelSpec("logistic"),
+    ModelSpec("poly", degree=3),
+    ModelSpec("mlp", hidden=(16, 16), activation="tanh"),
+    ModelSpec("mlp", hidden=(16, 16), activation="relu"),
+    ModelSpec("mlp", hidden=(16, 16), activation="sigmoid"),
+    *(ModelSpec("mlp", hidden=(16,) * n, activation=a) for n in (1, 3, 4) for a in ("tanh", "relu", "sigmoid")),
+    *(ModelSpec("poly", degree=d) for d in (2, 4, 5, 6, 1)),
+)
+#: The leading entries of PREWARM_SPECS that cover every compiled graph; the rest are other shapes.
+PREWARM_FAMILIES = 14
 PRESET_AXES = {"trout_salmon": ("x1 = length (cm)", "x2 = lightness")}
 
 
@@ -82,7 +97,8 @@ class PlaygroundSession(QtCore.QObject):
     failed = QtCore.pyqtSignal(str)
 
     def __init__(self, backend: Backend, spec: ModelSpec | None = None, config: TrainingConfig | None = None,
-                 cache: ClassifierCache | None = None, parent: QtCore.QObject | None = None) -> None:
+                 cache: ClassifierCache | None = None, prewarm: bool = False,
+                 parent: QtCore.QObject | None = None) -> None:
         super().__init__(parent)
         self.backend = backend
         self.spec = (spec or ModelSpec()).validated()
@@ -100,6 +116,10 @@ class PlaygroundSession(QtCore.QObject):
         self.last_frame: Frame | None = None
         self._job = None
         self._job_spec: ModelSpec | None = None
+        self._background = None
+        self._background_spec: ModelSpec | None = None
+        self._prewarm_queue: list[ModelSpec] = list(PREWARM_SPECS) if prewarm else []
+        self.prewarm_log: list[tuple[str, float]] = []
         self._failed_spec: ModelSpec | None = None
         self._playing = False
         self.timer = QtCore.QTimer(self)
@@ -204,6 +224,8 @@ class PlaygroundSession(QtCore.QObject):
         self._prepare()
 
     def _needs_worker(self) -> bool:
+        if self._background_spec is not None and self._background_spec.family == self.spec.family:
+            return True  # the background job is using that graph: queue behind it
         classifier = self.cache.cached(self.spec, self.backend)
         if classifier is None or classifier.spec != self.spec:
             return True
@@ -213,6 +235,8 @@ class PlaygroundSession(QtCore.QObject):
         """Make sure a warm classifier for the current spec and capacity is in use."""
         if self.busy:
             return  # re-checked when the running job finishes
+        if self._background is not None:
+            self._background.cancel()  # the user comes first; the job stops at its next check
         if not self._needs_worker():
             self._adopt(self.cache.get(self.spec, self.backend))
             return
@@ -224,6 +248,8 @@ class PlaygroundSession(QtCore.QObject):
 
         def compile_job(ctx: TaskContext):
             ctx.progress(-1, f"Compiling {what}…")
+            with collection_paused():
+                backend.load()  # the first job imports PyTensor and the back end
             classifier = cache.cached(spec, backend)
             if same_model and classifier is not None:
                 classifier.warm(rows, GRID_SIZE * GRID_SIZE, optimizer)  # keeps the parameters
@@ -232,13 +258,12 @@ class PlaygroundSession(QtCore.QObject):
             ctx.check()
             ctx.progress(-1, f"Generating {backend.mode_name} code for {spec.label()}…")
             classifier.warm(rows, GRID_SIZE * GRID_SIZE, optimizer)
+            keep_out_of_full_collections()
             return classifier
 
         self._job_spec = spec
-        self._job = self.runner.submit(f"compile {spec.label()}", compile_job)
-        self._job.finished.connect(self._on_compiled)
-        self._job.failed.connect(self._on_compile_failed)
-        self._job.done.connect(self._on_job_done)
+        self._job = self.runner.submit(f"compile {spec.label()}", compile_job, finished=self._on_compiled,
+                                       failed=self._on_compile_failed, done=self._on_job_done)
         self.busy_changed.emit(True)
         self.compile_started.emit(what)
 
@@ -266,12 +291,69 @@ class PlaygroundSession(QtCore.QObject):
         if self.trainer is not None and self.trainer.classifier is classifier and self.trainer.spec == self.spec:
             self.trainer.set_points(self.points.xy, self.points.labels)
             self.refresh()
+        else:
+            self.trainer = Trainer(classifier, self.spec, self.config)
+            self.trainer.set_points(self.points.xy, self.points.labels)
+            self.trainer.reset()
+            self.model_changed.emit(self.spec)
+            self.refresh()
+        QtCore.QTimer.singleShot(0, self._schedule_prewarm)
+
+    # ------------------------------------------------------------------ background warming
+    def warm_complete(self) -> bool:
+        """Every architecture in :data:`PREWARM_SPECS` is compiled (or pre-warming is off)."""
+        return not self._prewarm_queue and self._background is None
+
+    def families_warm(self) -> bool:
+        """Every compiled graph of the playground (each kind, depth and activation) is ready."""
+        rows = capacity_for(len(self.points))
+        for spec in PREWARM_SPECS[:PREWARM_FAMILIES]:
+            cached = self.cache.cached(spec, self.backend)
+            if cached is None or not cached.is_warm(rows, GRID_SIZE * GRID_SIZE, self.config.optimizer, spec):
+                return False
+        return True
+
+    def warm_report(self) -> list[tuple[str, float]]:
+        return list(self.prewarm_log)
+
+    def _schedule_prewarm(self) -> None:
+        """Compile the next likely architecture in the worker while the user works with this one."""
+        if self.busy or self._background is not None or self.trainer is None:
             return
-        self.trainer = Trainer(classifier, self.spec, self.config)
-        self.trainer.set_points(self.points.xy, self.points.labels)
-        self.trainer.reset()
-        self.model_changed.emit(self.spec)
-        self.refresh()
+        rows, live = capacity_for(len(self.points)), self.trainer.spec.family
+        while self._prewarm_queue:
+            spec = self._prewarm_queue.pop(0)
+            if spec.family == live:
+                continue  # never reshape the graph the GUI thread is stepping
+            cached = self.cache.cached(spec, self.backend)
+            if cached is not None and cached.is_warm(rows, GRID_SIZE * GRID_SIZE, self.config.optimizer, spec):
+                continue
+            break
+        else:
+            return
+        cache, backend, optimizer = self.cache, self.backend, self.config.optimizer
+
+        def prewarm_job(ctx: TaskContext):
+            started = QtCore.QElapsedTimer()
+            started.start()
+            classifier = cache.get(spec, backend)
+            ctx.check()
+            classifier.warm(rows, GRID_SIZE * GRID_SIZE, optimizer)
+            keep_out_of_full_collections()
+            return started.elapsed() / 1000.0
+
+        self._background_spec = spec
+        self._background = self.runner.submit(
+            f"prewarm {spec.label()}", prewarm_job,
+            finished=lambda seconds, s=spec: self.prewarm_log.append((s.label(), seconds)),
+            cancelled=lambda s=spec: self._prewarm_queue.insert(0, s),
+            done=self._on_background_done,
+        )
+
+    def _on_background_done(self) -> None:
+        self._background = None
+        self._background_spec = None
+        QtCore.QTimer.singleShot(0, self._schedule_prewarm)
 
     # ------------------------------------------------------------------ knobs (never recompile)
     def set_lr(self, lr: float) -> None:

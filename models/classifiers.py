@@ -2,7 +2,7 @@
 ``pytensor.grad``, and each graph is compiled once and called many times.
 
 One compiled graph serves a whole *family* of models: logistic regression is the polynomial
-model of degree 1, the polynomial degree is a shared index vector, and MLP layer widths are
+model of degree 1, the polynomial degree is a shared exponent matrix, and MLP layer widths are
 only the shapes of shared variables. So changing the degree or the number of units never
 re-runs PyTensor's rewrites, and the learning rate, λ and the optimizer's hyperparameters are
 symbolic inputs: moving a slider never recompiles.
@@ -59,10 +59,14 @@ class ModelSpec:
 
     @property
     def family(self) -> tuple:
-        """What decides the compiled graph (everything else is a shape)."""
+        """What decides the compiled graph (everything else is a shape).
+
+        Logistic regression uses the polynomial graph at degree 1 but gets its own instance, so
+        that other degrees can be warmed in the background while the logistic model trains.
+        """
         if self.kind == "mlp":
             return ("mlp", len(self.hidden), self.activation)
-        return ("poly",)
+        return (self.kind,)
 
     def param_shapes(self) -> list[tuple[str, tuple[int, ...]]]:
         """Names and shapes of the parameters, in the order the graph holds them."""
@@ -151,7 +155,7 @@ def cost_expression(spec: ModelSpec, x, y, m, l2, params: list, exponents=None):
 
 @dataclass
 class _Compiled:
-    loss: object = None
+    evaluate: object = None
     proba: object = None
     grad: object = None
     steps: dict = field(default_factory=dict)
@@ -169,6 +173,7 @@ class Classifier:
         import pytensor.tensor as pt
 
         self.backend = backend
+        backend.load()
         self.dtype = np.dtype(dtype)
         self.spec = spec.validated()
         self.family = spec.family
@@ -208,10 +213,15 @@ class Classifier:
             _reset_state(graph)
 
     # -- compiled functions -----------------------------------------------------------------
-    def _compiled_loss(self):
-        if self._fn.loss is None:
-            self._fn.loss = compile_function(self.backend, [self.x, self.y, self.m, self.l2], self.cost, name="loss")
-        return self._fn.loss
+    def _compiled_evaluate(self):
+        import pytensor.tensor as pt
+
+        if self._fn.evaluate is None:
+            z = logits_expression(self.spec, self.x, self.params, self.exponents)
+            self._fn.evaluate = compile_function(
+                self.backend, [self.x, self.y, self.m, self.l2], [self.cost, pt.sigmoid(z)], name="evaluate"
+            )
+        return self._fn.evaluate
 
     def _compiled_proba(self):
         import pytensor.tensor as pt
@@ -241,8 +251,10 @@ class Classifier:
         return self._fn.steps[optimizer]
 
     def compile(self, optimizer: str = "sgd") -> None:
-        """Compile the functions a playground frame needs (PyTensor rewrites; no back-end code yet)."""
-        self._compiled_loss()
+        """Compile the three functions a playground frame needs: step, evaluate (loss and
+        probabilities of the training rows) and proba (the boundary grid). PyTensor's rewrites
+        run here; the back end generates code at each function's first call for a shape."""
+        self._compiled_evaluate()
         self._compiled_proba()
         self._compiled_step(optimizer)
 
@@ -255,8 +267,7 @@ class Classifier:
         saved = self.get_state()
         x = np.zeros((n_rows, 2), dtype=self.dtype)
         y = np.zeros(n_rows, dtype=self.dtype)
-        self.loss(x, y, y)
-        self.proba(x)
+        self.evaluate(x, y, y)
         if grid_rows:
             self.proba(np.zeros((grid_rows, 2)))
             self._warm.add((self._shape_key(), "grid", grid_rows))
@@ -264,9 +275,10 @@ class Classifier:
         self.set_state(saved)
         self._warm.add((self._shape_key(), optimizer, n_rows))
 
-    def is_warm(self, n_rows: int, grid_rows: int | None = None, optimizer: str = "sgd") -> bool:
-        """Whether :meth:`warm` already ran for these shapes (so no call will generate code)."""
-        key = self._shape_key()
+    def is_warm(self, n_rows: int, grid_rows: int | None = None, optimizer: str = "sgd",
+                spec: ModelSpec | None = None) -> bool:
+        """Whether :meth:`warm` already ran for these shapes (of ``spec``, default the current one)."""
+        key = self._shape_key() if spec is None else _shape_key_for(spec)
         return (key, optimizer, n_rows) in self._warm and (not grid_rows or (key, "grid", grid_rows) in self._warm)
 
     def _shape_key(self) -> tuple:
@@ -277,8 +289,13 @@ class Classifier:
     def _cast(self, *arrays):
         return [np.asarray(a, dtype=self.dtype) for a in arrays]
 
+    def evaluate(self, x: np.ndarray, y: np.ndarray, m: np.ndarray, l2: float = 0.0) -> tuple[float, np.ndarray]:
+        """The loss and every row's class-1 probability, in one call (one compiled function)."""
+        loss, proba = self._compiled_evaluate()(*self._cast(x, y, m, l2))
+        return float(as_numpy(loss)), as_numpy(proba)
+
     def loss(self, x: np.ndarray, y: np.ndarray, m: np.ndarray, l2: float = 0.0) -> float:
-        return float(as_numpy(self._compiled_loss()(*self._cast(x, y, m, l2))))
+        return self.evaluate(x, y, m, l2)[0]
 
     def proba(self, x: np.ndarray) -> np.ndarray:
         """Class-1 probability σ(z(x)) for each row of ``x``."""
@@ -332,6 +349,14 @@ class Classifier:
     def reset_optimizer_state(self) -> None:
         for graph in self._optimizers.values():
             _reset_state(graph)
+
+
+def _shape_key_for(spec: ModelSpec) -> tuple:
+    """The shapes :meth:`Classifier._shape_key` reports once configured to ``spec``."""
+    key = tuple(shape for _, shape in spec.param_shapes())
+    if spec.kind != "mlp":
+        key += ((2, len(poly_exponents(spec.effective_degree))),)
+    return key
 
 
 def _reset_state(graph: OptimizerGraph) -> None:

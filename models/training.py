@@ -141,6 +141,9 @@ class Trainer:
         self.labels = np.zeros(0, dtype=np.int64)
         self.scaler = Scaler.identity()
         self._padded: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+        self._version = 0
+        self._evaluation: Evaluation | None = None
+        self._evaluation_key: tuple | None = None
         self.iteration = 0
         self.loss_history: list[float] = []
         self.history = ParamHistory()
@@ -172,6 +175,7 @@ class Trainer:
     def _refit_scaler(self) -> None:
         self.scaler = Scaler.fit(self.xy) if self.config.standardize else Scaler.identity()
         self._padded = None
+        self._changed()
 
     def padded_data(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Model inputs, targets and row weights, padded to :attr:`capacity` rows."""
@@ -198,6 +202,7 @@ class Trainer:
         """Put the model at ``values``; with ``restart`` that point becomes w(0) of a new descent."""
         self.classifier.set_values(values)
         self.classifier.reset_optimizer_state()
+        self._changed()
         if restart:
             self.iteration = 0
             self.loss_history = []
@@ -215,6 +220,7 @@ class Trainer:
         kept, vector = self.history.at(iteration)
         self.classifier.set_values(unflatten(vector, self.spec))
         self.classifier.reset_optimizer_state()
+        self._changed()
         self.history.truncate(kept)
         self.iteration = kept
         del self.loss_history[kept + 1 :]
@@ -242,6 +248,8 @@ class Trainer:
             self.iteration += 1
             done += 1
             self.history.append(self.iteration, self.flat_params())
+        if done:
+            self._changed()
         final = self.current_loss()
         if not math.isfinite(final) or not np.all(np.isfinite(self.history.vectors[-1])):
             return self._diverged(done)
@@ -262,25 +270,32 @@ class Trainer:
 
     def current_loss(self) -> float:
         """L(w(t)) on the current points (recorded as the last entry of the loss history)."""
-        if self.n_points == 0:
-            return math.nan
-        x, y, m = self.padded_data()
-        loss = self.classifier.loss(x, y, m, self.config.l2)
-        if math.isfinite(loss):
-            self._record_loss(self.iteration, loss)
-        return loss
+        return self.evaluate().loss
 
     def evaluate(self) -> Evaluation:
-        """Loss, accuracy and per-point probabilities at the current parameters."""
+        """Loss, accuracy and per-point probabilities at the current parameters (one compiled call,
+        remembered until the parameters, the points or λ change)."""
+        key = (self._version, self.config.l2)
+        if self._evaluation is not None and self._evaluation_key == key:
+            return self._evaluation
         n = self.n_points
         if n == 0:
             empty = np.zeros(0)
             return Evaluation(math.nan, math.nan, empty, empty.astype(np.int64), empty.astype(bool))
-        x, _, _ = self.padded_data()
-        proba = self.classifier.proba(x)[:n]
+        x, y, m = self.padded_data()
+        loss, proba = self.classifier.evaluate(x, y, m, self.config.l2)
+        if math.isfinite(loss):
+            self._record_loss(self.iteration, loss)
+        proba = proba[:n]
         predicted = (proba >= 0.5).astype(np.int64)
         wrong = predicted != self.labels
-        return Evaluation(self.current_loss(), float(1.0 - wrong.mean()), proba, predicted, wrong)
+        self._evaluation = Evaluation(loss, float(1.0 - wrong.mean()), proba, predicted, wrong)
+        self._evaluation_key = key
+        return self._evaluation
+
+    def _changed(self) -> None:
+        """Parameters or data changed: the remembered evaluation is stale."""
+        self._version += 1
 
     def proba_at(self, xy: np.ndarray) -> np.ndarray:
         """Class-1 probability at arbitrary input points (e.g. the boundary grid), in data units."""

@@ -128,5 +128,8 @@ def test_lr_l2_shape_and_architecture_changes_within_a_family_never_recompile(cl
     model.configure(ModelSpec("mlp", hidden=(9,), activation="tanh"))  # other widths, same graph
     model.step(X, Y, M, 0.1)
     assert compiles == []
-    assert classifier_cache.get(ModelSpec("poly", degree=2), backend) is classifier_cache.get(
-        ModelSpec("logistic"), backend), "logistic regression is the degree-1 polynomial graph"
+    poly = classifier_cache.get(ModelSpec("poly", degree=2), backend)
+    poly.step(X, Y, M, 0.1)
+    assert classifier_cache.get(ModelSpec("poly", degree=5), backend) is poly
+    poly.step(X, Y, M, 0.1)
+    assert compiles == [], "every degree runs on the one compiled polynomial graph"

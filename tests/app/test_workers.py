@@ -28,9 +28,9 @@ def test_work_runs_off_the_gui_thread_and_reports_progress(qtbot):
         ctx.progress(0.5, "half")
         return "ok"
 
-    progress = []
-    with qtbot.waitSignal(runner.submit("job", job, progress=lambda f, t: progress.append((f, t))).done, timeout=2000):
-        pass
+    progress, done = [], []
+    runner.submit("job", job, progress=lambda f, t: progress.append((f, t)), done=lambda: done.append(True))
+    qtbot.waitUntil(lambda: done == [True], timeout=2000)
     assert seen["thread"] != gui and progress == [(0.5, "half")]
     runner.wait()
 

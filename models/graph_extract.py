@@ -68,6 +68,14 @@ class ExtractedGraph:
     def n_operations(self) -> int:
         return sum(1 for node in self.nodes if node.is_operation)
 
+    def locate(self, variable) -> tuple[int, int] | None:
+        """(node id, index among the node's variables) of ``variable``, or None."""
+        for node in self.nodes:
+            for k, var in enumerate(self.variables[node.id]):
+                if var is variable:
+                    return node.id, k
+        return None
+
     def roles(self) -> dict[str, str]:
         """Role by node label/name, for tests and summaries: ``{"a": "input", "e": "output", …}``."""
         return {node.name or node.label: node.role for node in self.nodes}
@@ -126,13 +134,11 @@ def _extract(kind: str, mode: str, roots: list, outputs: list, output_names: lis
     for root in roots:
         add_root(root)
     for apply in applies:
-        inputs = []
         for var in apply.inputs:
-            source = node_of.get(var)
-            if source is None:
-                source = add_root(var) if var.owner is None else node_of[var]
-            inputs.append(source)
-            edges.add((source, len(nodes)))
+            if var not in node_of and var.owner is None:
+                add_root(var)
+        inputs = [node_of[var] for var in apply.inputs]
+        edges.update((source, len(nodes)) for source in inputs)
         is_output = any(out in output_set for out in apply.outputs)
         name = next((names.get(out) or out.name or "" for out in apply.outputs if names.get(out) or out.name), "")
         for out in apply.outputs:

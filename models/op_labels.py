@@ -39,9 +39,10 @@ def short_label(op) -> str:
         return symbol if axis is None else f"{symbol} axis {','.join(map(str, axis))}"
     if kind in _SHAPE_OPS:
         return _SHAPE_OPS[kind]
-    if kind.startswith(("Dot", "Gemv", "Gemm", "Ger")) or kind == "Dot22":
-        return kind.split("{")[0].lower()
-    return str(op).split("{")[0][:14]
+    text = str(op).split("{")[0]
+    if kind.startswith(("Dot", "Gemv", "Gemm", "Ger")) or text in ("Matmul", "Dot"):
+        return text.lower()
+    return text[:14]
 
 
 def short_label_scalar(scalar_op) -> str:

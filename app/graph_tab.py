@@ -11,6 +11,7 @@ and a rebuild request outranks a re-evaluation.
 from __future__ import annotations
 
 import importlib.util
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -215,11 +216,20 @@ class GraphTab(QtWidgets.QWidget):
             self.toolbar.set_busy("")
             return
         name, fn = job
-        self._task = self.runner.submit(name, fn)
+        connected = threading.Event()
+
+        def gated(ctx):
+            # a queued signal emitted before its connection exists is lost; these jobs can finish
+            # in a millisecond, so they wait until the handle's signals are connected
+            connected.wait()
+            return fn(ctx)
+
+        self._task = self.runner.submit(name, gated)
         self._task.progress.connect(lambda _f, text: self.toolbar.set_busy(text))
         self._task.finished.connect(self._on_result)
         self._task.failed.connect(self._on_failed)
         self._task.done.connect(self._on_done)
+        connected.set()
         self.toolbar.set_busy("Waiting for the playground's compile…" if self.session.busy else "Working…")
 
     def _make_job(self, level: str):

@@ -100,6 +100,9 @@ class GraphToolbar(QtWidgets.QWidget):
         self.busy.setRange(0, 0)
         self.busy.setMaximumWidth(90)
         self.busy.setMaximumHeight(14)
+        for label in (self.title_label, self.busy_label):  # long texts are cut, never widen the window
+            label.setSizePolicy(QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Preferred)
+        self.counts_label.setWordWrap(True)
         self._layout()
         self._source_group.buttonClicked.connect(self._on_source)
         self._view_group.buttonClicked.connect(self._on_view)
@@ -161,6 +164,7 @@ class GraphToolbar(QtWidgets.QWidget):
     def show_counts(self, title: str, written: tuple[int, int], compiled: tuple[int, int], mode: str) -> None:
         """``written``/``compiled``: (operations, nodes) of each view."""
         self.title_label.setText(title)
+        self.title_label.setToolTip(title)
         self.counts_label.setText(
             f"As written: {written[0]} operations, {written[1]} nodes  ·  as compiled with {mode} rewrites: "
             f"{compiled[0]} operations, {compiled[1]} nodes")

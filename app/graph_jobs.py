@@ -45,12 +45,22 @@ class Evaluated:
     origin: str = "expression"  # or "model"
 
 
-def program_inputs(program: Program, wanted: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """The value of each input: the one the user gave if it still fits the declaration, else the default."""
+def program_inputs(program: Program, wanted: dict[str, np.ndarray],
+                   previous: dict[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
+    """The value of each input: the one the user gave while its declaration stays the same, else its default.
+
+    ``previous`` holds the defaults the last program declared: an input whose declared default
+    changed (``scalar()`` became ``scalar(0.1)``) takes the new default; without ``previous``
+    (the first program) every value the caller wants is kept when its rank fits.
+    """
     values = {}
     for spec in program.inputs:
         value = wanted.get(spec.name)
-        values[spec.name] = value if value is not None and np.ndim(value) == spec.ndim else spec.default
+        old_default = None if previous is None else previous.get(spec.name)
+        same_declaration = previous is None or (old_default is not None and np.shape(old_default) == np.shape(
+            spec.default) and np.array_equal(old_default, spec.default))
+        keep = value is not None and np.ndim(value) == spec.ndim and same_declaration
+        values[spec.name] = value if keep else spec.default
     return values
 
 
@@ -61,7 +71,8 @@ def _evaluate(bundle: GraphBundle, root_values: dict) -> tuple[BundleValues | No
         return None, f"Cannot evaluate with these values: {error}"
 
 
-def build_program_job(text: str, wanted: dict[str, np.ndarray], mode: str, target: str):
+def build_program_job(text: str, wanted: dict[str, np.ndarray], mode: str, target: str,
+                      previous: dict[str, np.ndarray] | None = None):
     """Parse, build, rewrite, compile and evaluate a program (``target``: the output whose gradient to show)."""
 
     def job(ctx):
@@ -76,7 +87,7 @@ def build_program_job(text: str, wanted: dict[str, np.ndarray], mode: str, targe
         bundle = make_bundle(_title(text), program.root_variables(), program.output_variables(), program.outputs,
                              mode, index, source=program)
         ctx.check()
-        inputs = program_inputs(program, wanted)
+        inputs = program_inputs(program, wanted, previous)
         values, error = _evaluate(bundle, {program.variables[n]: v for n, v in inputs.items()})
         return Built(bundle, values, inputs, error)
 

@@ -230,13 +230,16 @@ class GraphTab(QtWidgets.QWidget):
         self._task.failed.connect(self._on_failed)
         self._task.done.connect(self._on_done)
         connected.set()
-        self.toolbar.set_busy("Waiting for the playground's compile…" if self.session.busy else "Working…")
+        if name.startswith("graph: build"):  # evaluations take milliseconds: no flicker while playing
+            self.toolbar.set_busy("Waiting for the playground's compile…" if self.session.busy else "Building…")
 
     def _make_job(self, level: str):
         bundle = self.bundles[self.source]
         if self.source == "expression":
             if level == "build" or bundle is None:
-                return "graph: build program", build_program_job(self.text, dict(self.inputs), self.mode, self.target)
+                previous = {s.name: s.default for s in bundle.source.inputs} if bundle is not None else None
+                return "graph: build program", build_program_job(self.text, dict(self.inputs), self.mode, self.target,
+                                                                 previous)
             inputs = {s.name: self.inputs.get(s.name, s.default) for s in bundle.source.inputs}
             return "graph: evaluate program", evaluate_program_job(bundle, inputs)
         trainer = self.session.trainer
@@ -313,7 +316,7 @@ class GraphTab(QtWidgets.QWidget):
         bundle, values = self.bundles[self.source], self.values[self.source]
         graph = bundle.view(self.view_kind)
         node_values = values.view(self.view_kind) if values else None
-        lines = {n.id: value_line(n, node_values) for n in graph.nodes}
+        lines = {n.id: value_line(n, graph, node_values) for n in graph.nodes}
         tips = {n.id: node_tooltip(n, graph, node_values) for n in graph.nodes}
         self.view.set_values(lines, tips)
         if self.view.hovered_id >= 0:
@@ -356,10 +359,12 @@ class GraphTab(QtWidgets.QWidget):
 
 
 def _value_text(value) -> str:
-    array = np.asarray(value)
+    """A value as the user would type it, exactly (re-reading it gives the same floats): ``[0.5, -1, 2]``."""
+    array = np.asarray(value, dtype=float)
     if array.ndim == 0:
-        return f"{array.item():g}"
-    return np.array2string(array, separator=", ", threshold=10**6, max_line_width=10**6).replace("\n", "")
+        text = repr(float(array))
+        return text[:-2] if text.endswith(".0") else text
+    return "[" + ", ".join(_value_text(row) for row in array) + "]"
 
 
 def _counts(graph) -> tuple[int, int]:

@@ -28,8 +28,8 @@ def full_value(value, limit: int = 12) -> str:
     """A value for a tooltip: all of a small array, the edges and a summary of a large one."""
     array = np.asarray(value)
     if array.size == 1:
-        return _number(array.reshape(()).item())
-    text = np.array2string(array, precision=4, threshold=limit, edgeitems=3, suppress_small=True,
+        return _number(array.reshape(()).item(), digits=7)
+    text = np.array2string(array, precision=5, threshold=limit, edgeitems=3, suppress_small=True,
                            max_line_width=72)
     if array.size > limit and np.issubdtype(array.dtype, np.number):
         finite = array[np.isfinite(array)] if np.issubdtype(array.dtype, np.floating) else array
@@ -38,15 +38,17 @@ def full_value(value, limit: int = 12) -> str:
     return text
 
 
-def _number(value) -> str:
+def _number(value, digits: int = 4) -> str:
     if isinstance(value, (bool, np.bool_)):
         return str(bool(value))
     if isinstance(value, (int, np.integer)):
         return str(int(value))
     value = float(value)
+    if not np.isfinite(value):
+        return str(value)
     if value == int(value) and abs(value) < 1e15:
         return str(int(value))
-    return f"{value:.4g}"
+    return f"{value:.{digits}g}"
 
 
 def node_title(node: GraphNode) -> str:
@@ -99,14 +101,17 @@ def _why_no_gradient(graph: ExtractedGraph, var) -> str:
 
 
 def diagram_nodes(graph: ExtractedGraph, values: NodeValues | None) -> list[DiagramNode]:
-    return [DiagramNode(n.id, node_title(n), n.role, value_line(n, values), node_tooltip(n, graph, values))
+    return [DiagramNode(n.id, node_title(n), n.role, value_line(n, graph, values), node_tooltip(n, graph, values))
             for n in graph.nodes]
 
 
-def value_line(node: GraphNode, values: NodeValues | None) -> str:
+def value_line(node: GraphNode, graph: ExtractedGraph, values: NodeValues | None) -> str:
+    """The box's value: of the output it computes when it is an output (fused nodes compute several)."""
     if values is None or node.role == "constant":
         return ""
-    return short_value(values.value(node.id))
+    variables = graph.variables[node.id]
+    index = next((k for k, var in enumerate(variables) if any(var is out for out in graph.outputs)), 0)
+    return short_value(values.value(node.id, index))
 
 
 def outputs_html(program, graph: ExtractedGraph, values: NodeValues | None, inputs: dict, error: str = "") -> str:

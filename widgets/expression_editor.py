@@ -142,18 +142,20 @@ class ExpressionEditor(QtWidgets.QWidget):
 
     # ------------------------------------------------------------------ inputs
     def set_inputs(self, inputs: list[tuple[str, str, str]]) -> None:
-        """Fields for ``(name, kind, value text)``; fields whose name and kind stay keep what was typed."""
+        """Fields for ``(name, kind, value text)``: rebuilt when the names or kinds change, else refilled."""
         kinds = [(name, kind) for name, kind, _ in inputs]
         if kinds == self._field_kinds:
+            for name, _, text in inputs:
+                self.fields[name].setText(text)
+                self.show_value_error(name, "")
             return
-        old = {name: field.text() for name, field in self.fields.items()}
-        old_kinds = dict(self._field_kinds)
         while self.inputs_form.rowCount():
             self.inputs_form.removeRow(0)
         self.fields = {}
         for name, kind, text in inputs:
-            field = QtWidgets.QLineEdit(old[name] if old_kinds.get(name) == kind else text)
-            field.setToolTip(f"The value of {name} ({kind}): a number, or a list like [1, 2, 3]; press Enter")
+            field = QtWidgets.QLineEdit(text)
+            field.setProperty("help", f"The value of {name} ({kind}): a number, or a list like [1, 2, 3]; press Enter")
+            field.setToolTip(field.property("help"))
             field.setObjectName(f"value_{name}")
             field.editingFinished.connect(lambda n=name, f=field: self._on_value_edited(n, f))
             self.fields[name] = field
@@ -180,8 +182,7 @@ class ExpressionEditor(QtWidgets.QWidget):
             return
         field.setProperty("invalid", bool(message))
         field.setStyleSheet("border: 1px solid #d0021b; background: #fde2e4;" if message else "")
-        if message:
-            field.setToolTip(message)
+        field.setToolTip(message or field.property("help") or "")
 
     # ------------------------------------------------------------------ outputs
     def show_outputs(self, html: str) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from PyQt5 import QtCore, QtWidgets
+from PyQt5 import QtCore, QtGui, QtWidgets
 
 MODE_TIPS = {
     "JAX": "PyTensor's fast_run rewrites as the JAX back end applies them (fusion, constant folding, "
@@ -12,6 +12,19 @@ MODE_TIPS = {
     "NUMBA": "PyTensor's fast_run rewrites as the Numba back end applies them",
     "FAST_COMPILE": "The few rewrites of FAST_COMPILE (the mode this tab evaluates with): almost as written",
 }
+
+
+class ElidedLabel(QtWidgets.QLabel):
+    """A one-line label that ends in … when it is too narrow, instead of widening its window."""
+
+    def minimumSizeHint(self) -> QtCore.QSize:  # noqa: N802 - Qt override
+        return QtCore.QSize(20, super().minimumSizeHint().height())
+
+    def paintEvent(self, event) -> None:  # noqa: N802 - Qt override
+        painter = QtGui.QPainter(self)
+        text = self.fontMetrics().elidedText(self.text(), QtCore.Qt.TextElideMode.ElideRight, self.width())
+        painter.drawText(self.rect(), int(QtCore.Qt.AlignmentFlag.AlignLeft | QtCore.Qt.AlignmentFlag.AlignVCenter),
+                         text)
 
 
 def _segmented(labels: list[tuple[str, str, str]], parent) -> tuple[QtWidgets.QButtonGroup, dict]:
@@ -88,7 +101,7 @@ class GraphToolbar(QtWidgets.QWidget):
         menu.addAction("PNG image…", lambda: self.export_requested.emit("png"))
         menu.addAction("SVG drawing…", lambda: self.export_requested.emit("svg"))
         self.export_button.setMenu(menu)
-        self.title_label = QtWidgets.QLabel()
+        self.title_label = ElidedLabel()
         self.title_label.setStyleSheet("font-weight: bold;")
         self.counts_label = QtWidgets.QLabel()
         self.counts_label.setStyleSheet("color: #444;")

@@ -85,7 +85,7 @@ def test_typing_a_program_and_changing_an_input_value(tab, qtbot):
     y_node = node_named(tab, "y")
     np.testing.assert_allclose(values.value(y_node.id), np.sum(np.exp(x) * w), rtol=1e-12)
     np.testing.assert_allclose(values.gradient(node_named(tab, "x").id), np.exp(x) * w, rtol=1e-12)
-    assert f"<code>{np.sum(np.exp(x) * w):.4g}</code>" in tab.editor.outputs_label.text()
+    assert f"<code>{np.sum(np.exp(x) * w):.7g}</code>" in tab.editor.outputs_label.text()
 
 
 def test_a_bad_input_value_is_marked_and_changes_nothing(tab, qtbot):
@@ -107,9 +107,9 @@ def test_hovering_a_node_shows_operation_type_value_and_gradient(tab, qtbot):
         assert f"value</td><td><code>{value}</code>" in text, text
         assert f"∂e/∂node</td><td><code>{gradient}</code>" in text, text
         assert "float64 scalar, shape ()" in text
-    assert "elementwise mul" in tab.inspector.text() or "inputs" not in tab.inspector.text()
-    QTest.mouseMove(tab.view.viewport(), tab.view.node_position(node_named(tab, "e").id))
-    assert "operation</td><td>elementwise add" in tab.inspector.text()
+        if name == "×":
+            assert "operation</td><td>elementwise mul" in text and "inputs</td><td>a, b" in text
+        assert tab.view.items_by_id[node.id].toolTip() != ""
 
 
 @pytest.mark.parametrize("text", ["__import__('os').system('touch /tmp/descida-graph-pwned')",
@@ -195,3 +195,16 @@ def test_main_window_has_the_graph_tab(session, qtbot):
     titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
     assert titles[0] == "Playground" and "Graph" in titles
     assert isinstance(window.tabs.widget(titles.index("Graph")), GraphTab)
+
+
+def test_typed_values_survive_edits_unless_the_declared_default_changes(tab, qtbot):
+    field = tab.editor.fields["a"]
+    field.setFocus()
+    field.selectAll()
+    qtbot.keyClicks(field, "5")
+    with qtbot.waitSignal(tab.values_shown, timeout=TIMEOUT):
+        qtbot.keyClick(field, QtCore.Qt.Key.Key_Return)
+    with qtbot.waitSignal(tab.graph_shown, timeout=TIMEOUT):
+        type_program(qtbot, tab, ["a = scalar(); b = scalar(0.5); c = scalar()", "e = a*b + c"])
+    assert tab.editor.values() == {"a": "5", "b": "0.5", "c": "10"}
+    assert shown_value(tab, "e") == 5 * 0.5 + 10

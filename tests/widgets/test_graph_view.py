@@ -130,5 +130,10 @@ def test_editor_value_fields_keep_typed_text_and_report_edits(qtbot):
     with qtbot.waitSignal(editor.value_edited, timeout=1000) as signal:
         qtbot.keyClick(field, QtCore.Qt.Key.Key_Return)
     assert signal.args == ["a", "7"]
+    editor.show_value_error("a", "a is a scalar")
+    assert editor.fields["a"].property("invalid") and editor.fields["a"].toolTip() == "a is a scalar"
+    editor.set_inputs([("a", "scalar", "7"), ("x", "vector", "[3, 4]")])  # same inputs: refilled, marks cleared
+    assert editor.fields["a"] is field and editor.values() == {"a": "7", "x": "[3, 4]"}
+    assert not field.property("invalid") and "press Enter" in field.toolTip()
     editor.set_inputs([("a", "scalar", "2"), ("x", "vector", "[1, 2]"), ("c", "scalar", "1")])
-    assert editor.values() == {"a": "7", "x": "[1, 2]", "c": "1"}
+    assert editor.values() == {"a": "2", "x": "[1, 2]", "c": "1"}

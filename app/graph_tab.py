@@ -11,15 +11,15 @@ and a rebuild request outranks a re-evaluation.
 from __future__ import annotations
 
 import importlib.util
-import threading
 from pathlib import Path
 
 import numpy as np
 from PyQt5 import QtCore, QtGui, QtWidgets
 
-from app.graph_jobs import (BuildFailed, Built, Evaluated, build_model_job, build_program_job,
-                            evaluate_model_job, evaluate_program_job)
+from app.graph_jobs import (BuildFailed, Built, build_model_job, build_program_job, evaluate_model_job,
+                            evaluate_program_job)
 from app.graph_text import diagram_nodes, node_tooltip, outputs_html, value_line
+from app.latest_job import LatestJobQueue
 from models.expression_parser import ExpressionError
 from models.expressions import EXAMPLE_TEXT, EXAMPLE_VALUES, HELP
 from models.graph_extract import REWRITE_MODES
@@ -56,7 +56,6 @@ class GraphTab(QtWidgets.QWidget):
     def __init__(self, session, parent=None) -> None:
         super().__init__(parent)
         self.session = session
-        self.runner = session.runner
         self.source, self.view_kind, self.model_kind = "expression", "written", "cost"
         self.mode = available_modes(session.backend.mode_name)[0]
         self.target = ""
@@ -65,9 +64,8 @@ class GraphTab(QtWidgets.QWidget):
         self.values: dict[str, object] = {"expression": None, "model": None}
         self.text = EXAMPLE_TEXT
         self.last_error = ""
-        self._task = None
-        self._wanted: str | None = None
         self._model_stale = True
+        self.jobs = LatestJobQueue(session.runner, self._make_job, self)
         self._build_ui()
         self._connect()
         self.editor.set_text(EXAMPLE_TEXT)
@@ -125,6 +123,9 @@ class GraphTab(QtWidgets.QWidget):
         tb.export_requested.connect(self._ask_export)
         self.model_panel.step_requested.connect(lambda: self.session.step(1))
         self.view.node_hovered.connect(self._on_node_hovered)
+        self.jobs.result.connect(self._on_result)
+        self.jobs.failed.connect(self._on_failed)
+        self.jobs.busy_changed.connect(self.toolbar.set_busy)
         self.session.frame_ready.connect(self._on_frame)
         self.session.model_changed.connect(self._on_model_changed)
         self._throttle = QtCore.QTimer(self)
@@ -182,7 +183,7 @@ class GraphTab(QtWidgets.QWidget):
 
     def ensure_started(self) -> None:
         """Build the current graph if nothing was built yet (the tab builds lazily, on first show)."""
-        if self.bundles[self.source] is None and self._task is None and self._wanted is None:
+        if self.bundles[self.source] is None and self.jobs.idle:
             self._request("build")
 
     def showEvent(self, event: QtGui.QShowEvent) -> None:  # noqa: N802 - Qt override
@@ -204,44 +205,19 @@ class GraphTab(QtWidgets.QWidget):
 
     # ------------------------------------------------------------------ jobs
     def _request(self, level: str) -> None:
-        """Ask for a rebuild or a re-evaluation; runs now, or after the running job (newest wins)."""
-        self._wanted = "build" if "build" in (level, self._wanted) else "evaluate"
-        if self._task is None:
-            self._start_next()
-
-    def _start_next(self) -> None:
-        level, self._wanted = self._wanted, None
-        job = self._make_job(level) if level else None
-        if job is None:
-            self.toolbar.set_busy("")
-            return
-        name, fn = job
-        connected = threading.Event()
-
-        def gated(ctx):
-            # a queued signal emitted before its connection exists is lost; these jobs can finish
-            # in a millisecond, so they wait until the handle's signals are connected
-            connected.wait()
-            return fn(ctx)
-
-        self._task = self.runner.submit(name, gated)
-        self._task.progress.connect(lambda _f, text: self.toolbar.set_busy(text))
-        self._task.finished.connect(self._on_result)
-        self._task.failed.connect(self._on_failed)
-        self._task.done.connect(self._on_done)
-        connected.set()
-        if name.startswith("graph: build"):  # evaluations take milliseconds: no flicker while playing
-            self.toolbar.set_busy("Waiting for the playground's compile…" if self.session.busy else "Building…")
+        self.jobs.request(level)
 
     def _make_job(self, level: str):
+        """The job for a request, made when it starts: it sees the newest text, values and model."""
         bundle = self.bundles[self.source]
+        busy = "Waiting for the playground's compile…" if self.session.busy else "Building the graph…"
         if self.source == "expression":
             if level == "build" or bundle is None:
                 previous = {s.name: s.default for s in bundle.source.inputs} if bundle is not None else None
-                return "graph: build program", build_program_job(self.text, dict(self.inputs), self.mode, self.target,
-                                                                 previous)
+                job = build_program_job(self.text, dict(self.inputs), self.mode, self.target, previous)
+                return "graph: build program", job, busy
             inputs = {s.name: self.inputs.get(s.name, s.default) for s in bundle.source.inputs}
-            return "graph: evaluate program", evaluate_program_job(bundle, inputs)
+            return "graph: evaluate program", evaluate_program_job(bundle, inputs), ""
         trainer = self.session.trainer
         if trainer is None or not self.session.ready:
             self.model_panel.show_waiting()
@@ -249,12 +225,9 @@ class GraphTab(QtWidgets.QWidget):
         snapshot = model_root_values(trainer)
         if level == "build" or bundle is None or bundle.source is not trainer.classifier or self._model_stale:
             self._model_stale = False
-            return "graph: build model", build_model_job(trainer.classifier, self.model_kind, self.mode, snapshot)
-        return "graph: evaluate model", evaluate_model_job(bundle, snapshot)
-
-    def _on_done(self) -> None:
-        self._task = None
-        self._start_next()
+            job = build_model_job(trainer.classifier, self.model_kind, self.mode, snapshot)
+            return "graph: build model", job, busy
+        return "graph: evaluate model", evaluate_model_job(bundle, snapshot), ""
 
     def _on_failed(self, message: str) -> None:
         self.last_error = message

@@ -118,7 +118,7 @@ def test_hostile_text_shows_a_message_and_keeps_the_previous_graph(tab, qtbot, t
     bundle, items = tab.bundles["expression"], dict(tab.view.items_by_id)
     tab.editor.set_text(text)
     qtbot.keyClick(tab.editor.editor, QtCore.Qt.Key.Key_Return, QtCore.Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: tab.editor.error_text != "" and tab._task is None, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: tab.editor.error_text != "" and tab.jobs.idle, timeout=TIMEOUT)
     assert tab.editor.error_text.startswith("line ")
     assert tab.bundles["expression"] is bundle and tab.view.items_by_id == items
     assert not Path("/tmp/descida-graph-pwned").exists()

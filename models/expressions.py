@@ -26,11 +26,11 @@ _DEFAULTS = {0: np.array(1.0), 1: np.array([1.0, 2.0, 3.0]), 2: np.array([[1.0, 
 UNARY = ("exp", "log", "sigmoid", "tanh", "sqrt", "abs")
 FUNCTIONS = (*KINDS, "shared", "dot", *UNARY, "sum", "mean", "grad")
 HELP = (
-    "Declare inputs: a = scalar()  x = vector()  W = matrix()  (optional default: scalar(2))\n"
-    "Shared state: w = shared([1, 2, 3])\n"
-    "Operators: + - * / ** @ (× ÷ − also work)   Functions: dot, exp, log, sigmoid, tanh, sqrt, abs,\n"
-    "sum(x[, axis]), mean(x[, axis]), grad(expr, var)\n"
-    "Outputs are the results no later line uses. Ctrl+Enter evaluates."
+    "Inputs: a = scalar()  x = vector()  W = matrix()  — a default: scalar(2)\n"
+    "State: w = shared([1, 2, 3])\n"
+    "Operators: + − × ÷ ** @    Functions: dot exp log sigmoid tanh sqrt abs, sum(x[, axis]), "
+    "mean(x[, axis]), grad(expr, var)\n"
+    "Outputs (green) are the results no later line uses. Ctrl+Enter evaluates."
 )
 
 
@@ -141,7 +141,8 @@ class _Builder:
         import pytensor.tensor as pt
 
         if len(call.args) > 1 or (call.func == "shared" and len(call.args) != 1):
-            raise self.error(call, f"{call.func}() takes {'one value' if call.func == 'shared' else 'at most one default value'}")
+            takes = "one value" if call.func == "shared" else "at most one default value"
+            raise self.error(call, f"{call.func}() takes {takes}")
         default = self.literal(call.args[0]) if call.args else None
         if call.func == "shared":
             variable = pytensor.shared(default, name=name)
@@ -220,7 +221,8 @@ class _Builder:
             if abs(value) > MAX_EXPONENT:
                 raise self.error(node, f"the exponent {value:g} is too large (at most {MAX_EXPONENT})")
         elif not self.depends_on_name(node):
-            raise self.error(node, f"an exponent must be a plain number (at most {MAX_EXPONENT}) or depend on a variable")
+            raise self.error(node, f"an exponent must be a plain number (at most {MAX_EXPONENT}) "
+                                   "or depend on a variable")
 
     def depends_on_name(self, node) -> bool:
         if isinstance(node, Name):

@@ -34,7 +34,8 @@ def short_label(op) -> str:
         name = _scalar_name(scalar_op)
         return _SYMBOLS.get(name, name[:12])
     if kind in _REDUCE or (kind == "CAReduce" and scalar_op is not None):
-        symbol = _REDUCE.get(kind) or ("Σ" if _scalar_name(scalar_op) == "add" else f"reduce {short_label_scalar(scalar_op)}")
+        symbol = _REDUCE.get(kind) or ("Σ" if _scalar_name(scalar_op) == "add"
+                                       else f"reduce {short_label_scalar(scalar_op)}")
         axis = getattr(op, "axis", None)
         return symbol if axis is None else f"{symbol} axis {','.join(map(str, axis))}"
     if kind in _SHAPE_OPS:

@@ -119,7 +119,8 @@ class GraphToolbar(QtWidgets.QWidget):
         self._layout()
         self._source_group.buttonClicked.connect(self._on_source)
         self._view_group.buttonClicked.connect(self._on_view)
-        self.model_kind.currentIndexChanged.connect(lambda _: self.model_kind_changed.emit(self.model_kind.currentData()))
+        self.model_kind.currentIndexChanged.connect(
+            lambda _: self.model_kind_changed.emit(self.model_kind.currentData()))
         self.mode.currentIndexChanged.connect(lambda _: self.mode_changed.emit(self.mode.currentData()))
         self.target.activated.connect(lambda _: self.target_changed.emit(self.target.currentData()))
         self.model_kind.hide()

@@ -141,6 +141,10 @@ def test_error_positions_point_at_the_problem():
         build_program("x = vector()\ng = grad(x * 2, x)")
     with pytest.raises(ExpressionError, match="axis"):
         build_program("x = vector()\ny = sum(x, 1)")
+    nested_grads = "a = scalar()\ny = tanh(sigmoid(exp(a) * a) * a)\n" + "\n".join(
+        f"d{i} = grad({'y' if i == 0 else f'd{i - 1}'}, a)" for i in range(8))
+    with pytest.raises(ExpressionError, match="operations; at most 400 can be shown"):
+        build_program(nested_grads)
 
 
 def test_input_values_parse_safely():

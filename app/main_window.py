@@ -6,6 +6,7 @@ from pathlib import Path
 
 from PyQt5 import QtCore, QtGui, QtWidgets
 
+from app.graph_tab import GraphTab
 from app.persistence import export_widget_png
 from app.playground_tab import PlaygroundTab
 from app.session import Frame, PlaygroundSession
@@ -37,6 +38,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self.tabs = QtWidgets.QTabWidget()
         self.playground = PlaygroundTab(session)
         self.tabs.addTab(self.playground, "Playground")
+        self.graph_tab = GraphTab(session)
+        self.tabs.addTab(self.graph_tab, "Graph")
         self.setCentralWidget(self.tabs)
         self._build_status_bar()
         self._build_menus()

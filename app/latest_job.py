@@ -9,7 +9,6 @@ newest state.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 
 from PyQt5 import QtCore
@@ -65,22 +64,11 @@ class LatestJobQueue(QtCore.QObject):
             self.busy_changed.emit("")
             return
         name, fn, busy_text = job
-        connected = threading.Event()
-
-        def gated(ctx):
-            # a queued signal emitted before its connection exists is lost, and these jobs can
-            # finish within a millisecond: wait until the handle's signals are connected
-            connected.wait()
-            return fn(ctx)
-
         self.busy_changed.emit(busy_text)
-        self.task = self.runner.submit(name, gated)
+        slots = {"finished": self.result.emit, "failed": self.failed.emit, "done": self._on_done}
         if busy_text:
-            self.task.progress.connect(lambda _fraction, text: self.busy_changed.emit(text))
-        self.task.finished.connect(self.result)
-        self.task.failed.connect(self.failed)
-        self.task.done.connect(self._on_done)
-        connected.set()
+            slots["progress"] = lambda _fraction, text: self.busy_changed.emit(text)
+        self.task = self.runner.submit(name, fn, **slots)
 
     def _on_done(self) -> None:
         self.task = None

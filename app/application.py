@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from PyQt5 import QtCore, QtWidgets
 
 from app.main_window import MainWindow
@@ -42,7 +44,8 @@ def run_gui(args) -> int:
 
         print(f"descida: error: {error}", file=sys.stderr)
         return 2
-    window = create_window(backend, args.points, prewarm=True)
+    prewarm = os.environ.get("DESCIDA_PREWARM", "1") != "0"
+    window = create_window(backend, args.points, prewarm=prewarm)
     keep_out_of_full_collections()
     attach_if_requested(window)
     window.show()

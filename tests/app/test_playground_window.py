@@ -243,3 +243,17 @@ def test_switching_model_compiles_in_the_background_without_freezing(window, qtb
     assert s.trainer.spec.hidden[0] == 23 and not window.busy_progress.isVisible()
     assert len(gaps) > 5
     assert max(gaps) < 100, f"the event loop stalled for {max(gaps)} ms while compiling"
+
+
+def test_adding_points_never_recompiles_even_past_the_padded_capacity(window, qtbot, monkeypatch):
+    s = window.session
+    compiles = []
+    real = backend_module.compile_function
+    monkeypatch.setattr("models.classifiers.compile_function", lambda *a, **k: compiles.append(a) or real(*a, **k))
+    rng = np.random.default_rng(0)
+    for x, y in rng.uniform([30, 2], [70, 9], size=(40, 2)):  # 100 → 140 points: rows padded 128 → 256
+        s.add_point(x, y, int(rng.integers(0, 2)))
+    wait_ready(s)
+    qtbot.keyClick(window, Qt.Key_S)
+    assert s.trainer.n_points == 140 and s.trainer.capacity == 256 and s.trainer.iteration == 1
+    assert compiles == []  # the same compiled functions; only the back end specialised a new shape

@@ -12,7 +12,12 @@ $(STAMP): requirements.txt
 	$(PY) -m pip install --disable-pip-version-check -q -r requirements.txt
 	touch $(STAMP)
 
-run: $(STAMP)
+# Compile every playground model once into the on-disk cache, so the first launch is fast.
+$(VENV)/.warmed: $(STAMP)
+	-$(PY) main.py warm-cache
+	touch $@
+
+run: $(STAMP) $(VENV)/.warmed
 	$(PY) main.py $(ARGS)
 
 test: $(STAMP)

@@ -264,6 +264,7 @@ class Classifier:
         The JAX and Numba linkers generate code at the first call for a given shape; doing it
         here lets a worker thread pay that cost instead of the GUI thread.
         """
+        self.optimizer_graph(optimizer)  # its state must exist before saving, or warming leaves it stepped
         saved = self.get_state()
         x = np.zeros((n_rows, 2), dtype=self.dtype)
         y = np.zeros(n_rows, dtype=self.dtype)
@@ -345,6 +346,19 @@ class Classifier:
             if name in state:
                 for (shared, _), value in zip(graph.state, state[name]):
                     shared.set_value(np.array(value))
+
+    def optimizer_state(self, optimizer: str) -> list[np.ndarray]:
+        """Copies of one optimizer's state (velocities, moments, step count); [] for SGD."""
+        return [np.array(shared.get_value()) for shared, _ in self.optimizer_graph(optimizer).state]
+
+    def set_optimizer_state(self, optimizer: str, values: list[np.ndarray] | None) -> None:
+        """Restore :meth:`optimizer_state` output; None resets that optimizer's state to zeros."""
+        graph = self.optimizer_graph(optimizer)
+        if values is None:
+            _reset_state(graph)
+            return
+        for (shared, _), value in zip(graph.state, values, strict=True):
+            shared.set_value(np.array(value, dtype=shared.dtype))
 
     def reset_optimizer_state(self) -> None:
         for graph in self._optimizers.values():

@@ -92,3 +92,45 @@ def gradient_descent_logistic(x, y, lr, steps, w0=None, b0=0.0, l2=0.0):
         w, b = w - lr * gw, b - lr * gb
     losses.append(logistic_loss_grad(w, b, x, y, l2)[0])
     return w, b, losses
+
+
+# ------------------------------------------------------------------ optimizers, as published
+def optimizer_updates(name: str, params: list, grad_fn, lr: float, hp: dict, steps: int) -> list[list]:
+    """The parameters after each of ``steps`` updates, following each optimizer's published rule.
+
+    ``grad_fn(params) -> grads``. SGD: w − αg. Momentum (Polyak; Lasagne): v = βv − αg, w + v.
+    Nesterov (Sutskever 2013 as Lasagne writes it): v = βv − αg, w + βv − αg. AdaGrad (Goodfellow
+    Alg. 8.4): r += g², w − αg/(ε + √r). RMSProp (Alg. 8.5): r = ρr + (1−ρ)g², w − αg/(ε + √r).
+    Adam (Kingma & Ba Alg. 1): m, v moving averages, bias-corrected m̂, v̂, w − α m̂/(√v̂ + ε).
+    """
+    w = [np.array(p, dtype=float) for p in params]
+    s1 = [np.zeros_like(p) for p in w]
+    s2 = [np.zeros_like(p) for p in w]
+    out = []
+    for t in range(1, steps + 1):
+        g = grad_fn(w)
+        for k in range(len(w)):
+            if name == "sgd":
+                w[k] = w[k] - lr * g[k]
+            elif name == "momentum":
+                s1[k] = hp["momentum"] * s1[k] - lr * g[k]
+                w[k] = w[k] + s1[k]
+            elif name == "nesterov":
+                s1[k] = hp["momentum"] * s1[k] - lr * g[k]
+                w[k] = w[k] + hp["momentum"] * s1[k] - lr * g[k]
+            elif name == "adagrad":
+                s1[k] = s1[k] + g[k] ** 2
+                w[k] = w[k] - lr * g[k] / (hp["eps"] + np.sqrt(s1[k]))
+            elif name == "rmsprop":
+                s1[k] = hp["rho"] * s1[k] + (1 - hp["rho"]) * g[k] ** 2
+                w[k] = w[k] - lr * g[k] / (hp["eps"] + np.sqrt(s1[k]))
+            elif name == "adam":
+                s1[k] = hp["beta1"] * s1[k] + (1 - hp["beta1"]) * g[k]
+                s2[k] = hp["beta2"] * s2[k] + (1 - hp["beta2"]) * g[k] ** 2
+                m_hat = s1[k] / (1 - hp["beta1"] ** t)
+                v_hat = s2[k] / (1 - hp["beta2"] ** t)
+                w[k] = w[k] - lr * m_hat / (np.sqrt(v_hat) + hp["eps"])
+            else:
+                raise KeyError(name)
+        out.append([p.copy() for p in w])
+    return out

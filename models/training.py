@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from models.classifiers import Classifier, ModelSpec, flatten, init_values, unflatten
+from models.minibatch import BatchSchedule
 
 MIN_CAPACITY = 64
 #: Parameter history kept for stepping back and drawing paths, before old entries are thinned.
@@ -43,6 +44,8 @@ class TrainingConfig:
     init: str = "random"
     optimizer: str = "sgd"
     hyperparameters: dict[str, float] = field(default_factory=dict)
+    #: Rows per mini-batch, drawn from ``seed``; 0 (or ≥ the number of points) is full-batch descent.
+    batch_size: int = 0
 
 
 @dataclass(frozen=True)
@@ -89,12 +92,17 @@ class Evaluation:
 
 
 class ParamHistory:
-    """Parameters w(t) by iteration; thinned (every other old entry dropped) past a memory budget."""
+    """Parameters w(t) by iteration; thinned (every other old entry dropped) past a memory budget.
+
+    Each entry may carry an ``extra`` (the optimizer's state at w(t)), so that stepping again
+    from an earlier iterate continues exactly as the first time did.
+    """
 
     def __init__(self, budget_bytes: int = HISTORY_BUDGET_BYTES) -> None:
         self.budget_bytes = budget_bytes
         self.iterations: list[int] = []
         self.vectors: list[np.ndarray] = []
+        self.extras: list = []
 
     def __len__(self) -> int:
         return len(self.iterations)
@@ -102,20 +110,30 @@ class ParamHistory:
     def clear(self) -> None:
         self.iterations.clear()
         self.vectors.clear()
+        self.extras.clear()
 
-    def append(self, iteration: int, vector: np.ndarray) -> None:
+    def append(self, iteration: int, vector: np.ndarray, extra=None) -> None:
         self.iterations.append(iteration)
         self.vectors.append(np.array(vector, dtype=float))
-        if len(self.vectors) > 2 and len(self.vectors) * self.vectors[-1].nbytes > self.budget_bytes:
+        self.extras.append(extra)
+        entry_bytes = self.vectors[-1].nbytes + (sum(np.asarray(a).nbytes for a in extra[1]) if extra else 0)
+        if len(self.vectors) > 2 and len(self.vectors) * entry_bytes > self.budget_bytes:
             keep = list(range(0, len(self.iterations) - 1, 2)) + [len(self.iterations) - 1]
             self.iterations = [self.iterations[i] for i in keep]
             self.vectors = [self.vectors[i] for i in keep]
+            self.extras = [self.extras[i] for i in keep]
 
     def truncate(self, iteration: int) -> None:
         """Forget every entry after ``iteration``."""
         while self.iterations and self.iterations[-1] > iteration:
             self.iterations.pop()
             self.vectors.pop()
+            self.extras.pop()
+
+    def extra_at(self, iteration: int):
+        """The extra stored with the entry :meth:`at` returns (None if there is none)."""
+        index = int(np.searchsorted(self.iterations, iteration, side="right")) - 1
+        return self.extras[index] if index >= 0 and len(self.extras) == len(self.iterations) else None
 
     def at(self, iteration: int) -> tuple[int, np.ndarray]:
         """The latest kept entry at or before ``iteration``."""
@@ -145,8 +163,12 @@ class Trainer:
         self._evaluation: Evaluation | None = None
         self._evaluation_key: tuple | None = None
         self.iteration = 0
+        #: The earlier iteration shown (history slider), or None for the latest; stepping from it
+        #: discards what came after.
+        self.viewing: int | None = None
         self.loss_history: list[float] = []
         self.history = ParamHistory()
+        self._batches: BatchSchedule | None = None
         self.reset()
 
     @property
@@ -175,6 +197,7 @@ class Trainer:
     def _refit_scaler(self) -> None:
         self.scaler = Scaler.fit(self.xy) if self.config.standardize else Scaler.identity()
         self._padded = None
+        self._batches = None
         self._changed()
 
     def padded_data(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -204,6 +227,7 @@ class Trainer:
         self.classifier.reset_optimizer_state()
         self._changed()
         if restart:
+            self.viewing = None
             self.iteration = 0
             self.loss_history = []
             self.history.clear()
@@ -215,12 +239,33 @@ class Trainer:
     def flat_params(self) -> np.ndarray:
         return flatten(self.params())
 
-    def rewind(self, iteration: int) -> None:
-        """Go back to w(iteration) (or the nearest kept before it) and forget what came after."""
+    @property
+    def shown_iteration(self) -> int:
+        """The iteration whose parameters the model holds now (:attr:`viewing`, else the latest)."""
+        return self.iteration if self.viewing is None else self.viewing
+
+    def _load(self, iteration: int, keep_state: bool = True) -> int:
+        """Put the model at the kept iterate at or before ``iteration``, with its optimizer state if
+        recorded (else a fresh one); return that iterate's number."""
         kept, vector = self.history.at(iteration)
         self.classifier.set_values(unflatten(vector, self.spec))
         self.classifier.reset_optimizer_state()
+        extra = self.history.extra_at(kept) if keep_state else None
+        if extra is not None and extra[0] == self.config.optimizer:
+            self.classifier.set_optimizer_state(extra[0], extra[1])
         self._changed()
+        return kept
+
+    def view(self, iteration: int) -> int:
+        """Show w(iteration) without forgetting later iterates (history slider); return the iterate shown."""
+        kept = self._load(min(int(iteration), self.iteration))
+        self.viewing = kept if kept < self.iteration else None
+        return kept
+
+    def rewind(self, iteration: int, keep_state: bool = True) -> None:
+        """Go back to w(iteration) (or the nearest kept before it) and forget what came after."""
+        kept = self._load(iteration, keep_state)
+        self.viewing = None
         self.history.truncate(kept)
         self.iteration = kept
         del self.loss_history[kept + 1 :]
@@ -237,17 +282,26 @@ class Trainer:
         """Run ``n`` optimizer steps; stop and restore the last finite parameters on NaN/inf."""
         if self.n_points == 0:
             return StepReport(0, math.nan, message="There are no points: add some of each class to train.")
+        if self.viewing is not None:
+            self.rewind(self.viewing)  # stepping from an earlier iterate: what came after is discarded
         x, y, m = self.padded_data()
         cfg = self.config
+        batches = self._batch_schedule(m)
         done = 0
         for _ in range(int(n)):
-            loss = self.classifier.step(x, y, m, cfg.lr, cfg.l2, cfg.optimizer, cfg.hyperparameters)
+            m_t = batches.weights(self.iteration)
+            # a mini-batch's loss is not L(w(t)): evaluate every training row before the step
+            full = self.classifier.loss(x, y, m, cfg.l2) if m_t is not m else None
+            loss = self.classifier.step(x, y, m_t, cfg.lr, cfg.l2, cfg.optimizer, cfg.hyperparameters)
+            if full is not None and math.isfinite(loss):
+                loss = full
             if not math.isfinite(loss):
                 return self._diverged(done)
             self._record_loss(self.iteration, loss)
             self.iteration += 1
             done += 1
-            self.history.append(self.iteration, self.flat_params())
+            state = self.classifier.optimizer_state(cfg.optimizer)
+            self.history.append(self.iteration, self.flat_params(), (cfg.optimizer, state) if state else None)
         if done:
             self._changed()
         final = self.current_loss()
@@ -255,10 +309,16 @@ class Trainer:
             return self._diverged(done)
         return StepReport(done, final)
 
+    def _batch_schedule(self, m: np.ndarray) -> BatchSchedule:
+        cfg = self.config
+        if self._batches is None or (self._batches.batch_size, self._batches.seed) != (cfg.batch_size, cfg.seed):
+            self._batches = BatchSchedule(m, cfg.batch_size, cfg.seed)
+        return self._batches
+
     def _diverged(self, done: int) -> StepReport:
         """w(iteration) gave a non-finite loss: go back to the iterate before it (its loss was finite)."""
         bad = self.iteration
-        self.rewind(max(bad - 1, 0))
+        self.rewind(max(bad - 1, 0), keep_state=False)
         loss = self.current_loss()
         message = (
             f"The loss became NaN/inf at iteration {bad} (learning rate {self.config.lr:g} "
@@ -285,7 +345,7 @@ class Trainer:
         x, y, m = self.padded_data()
         loss, proba = self.classifier.evaluate(x, y, m, self.config.l2)
         if math.isfinite(loss):
-            self._record_loss(self.iteration, loss)
+            self._record_loss(self.shown_iteration, loss)
         proba = proba[:n]
         predicted = (proba >= 0.5).astype(np.int64)
         wrong = predicted != self.labels

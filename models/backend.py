@@ -163,15 +163,17 @@ def compile_function(
     outputs,
     updates=None,
     name: str | None = None,
+    mode=None,
 ):
-    """``pytensor.function`` in the back end's mode, tolerant of inputs a graph does not use."""
+    """``pytensor.function`` in the back end's mode (or ``mode``, e.g. that mode with some rewrites
+    excluded), tolerant of inputs a graph does not use."""
     import pytensor
 
     return pytensor.function(
         list(inputs),
         outputs,
         updates=updates,
-        mode=backend.mode(),
+        mode=mode if mode is not None else backend.mode(),
         on_unused_input="ignore",
         name=name,
     )

@@ -6,6 +6,7 @@ import threading
 
 from models.backend import Backend
 from models.classifiers import Classifier, ModelSpec
+from models.landscape import Landscape
 
 
 class ClassifierCache:
@@ -14,6 +15,7 @@ class ClassifierCache:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._classifiers: dict[tuple, Classifier] = {}
+        self._landscapes: dict[tuple, Landscape] = {}
 
     def cached(self, spec: ModelSpec, backend: Backend) -> Classifier | None:
         with self._lock:
@@ -32,6 +34,11 @@ class ClassifierCache:
         if classifier.spec != spec:
             classifier.configure(spec)
         return classifier
+
+    def landscape(self, backend: Backend, dtype: str = "float32") -> Landscape:
+        """The back end's cost-landscape functions (compiled per architecture on first use)."""
+        with self._lock:
+            return self._landscapes.setdefault((backend.name, dtype), Landscape(backend, dtype))
 
     def __len__(self) -> int:
         with self._lock:

@@ -28,12 +28,12 @@ def numpy_cost(spec, theta, l2):
 
 def numpy_grid(spec, theta, axes, a, b, l2):
     out = np.empty((len(b), len(a)))
-    np.seterr(over="ignore")  # the reference sigmoid (unused here) overflows for huge logits
-    for r, bv in enumerate(b):
-        for c, av in enumerate(a):
-            t = theta.copy()
-            t[axes[0]], t[axes[1]] = av, bv
-            out[r, c] = numpy_cost(spec, t, l2)
+    with np.errstate(over="ignore"):  # the reference's sigmoid (for the unused gradient) overflows on huge logits
+        for r, bv in enumerate(b):
+            for c, av in enumerate(a):
+                t = theta.copy()
+                t[axes[0]], t[axes[1]] = av, bv
+                out[r, c] = numpy_cost(spec, t, l2)
     return out
 
 

@@ -18,7 +18,10 @@ SHORTCUTS_HELP = """<table>
 <tr><td><b>Right-click / Shift+click</b></td><td>add a salmon (class 1)</td></tr>
 <tr><td><b>Click / drag a point</b></td><td>select / move it (the selection moves together)</td></tr>
 <tr><td><b>Ctrl+click, Delete</b></td><td>delete a point / the selection</td></tr>
-<tr><td><b>S, →</b></td><td>one gradient step</td></tr>
+<tr><td><b>S</b></td><td>one gradient step (from the iteration shown: later ones are discarded, undoably)</td></tr>
+<tr><td><b>←, →, End</b></td><td>back / forward through the history (→ at the latest: one step) / the latest</td></tr>
+<tr><td><b>Click the cost landscape</b></td><td>start descent from there (undoable); drag pans, wheel zooms</td></tr>
+<tr><td><b>G</b></td><td>show / hide the −∇L arrow on the landscape</td></tr>
 <tr><td><b>Space</b></td><td>play / pause</td></tr>
 <tr><td><b>R</b>, <b>Shift+R</b></td><td>reset w(0) from the seed / with a new seed</td></tr>
 <tr><td><b>Ctrl+Z, Ctrl+Shift+Z</b></td><td>undo / redo any edit of the points</td></tr>
@@ -47,6 +50,7 @@ class MainWindow(QtWidgets.QMainWindow):
         session.compile_started.connect(self._on_compile_started)
         session.busy_changed.connect(self._on_busy_changed)
         session.message.connect(lambda text: self.statusBar().showMessage(text, 5000))
+        self.playground.history.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
         session.diverged.connect(lambda text: self.statusBar().showMessage("Diverged: playback paused", 8000))
         session.failed.connect(lambda text: self.show_error("Compile failed", text))
         self.resize(1280, 800)
@@ -124,13 +128,19 @@ class MainWindow(QtWidgets.QMainWindow):
         self._action(edit, "&Clear all points", s.clear_points, [], "Delete every point (undoable)")
 
         train = self.menuBar().addMenu("&Train")
-        self._action(train, "&Step", lambda: s.step(1), ["S", "Right"], "One full-batch gradient step")
+        self._action(train, "&Step", lambda: s.step(1), ["S"], "One gradient step (full batch or a mini-batch)")
+        self._action(train, "Forward in history (or step)", tab.history.forward_or_step, ["Right"],
+                     "One iteration forward through the history; at the latest, one new step")
+        self._action(train, "Step &back in history", tab.history.back, ["Left"], "Show the previous iteration")
+        self._action(train, "&Latest iteration", tab.history.latest, ["End"])
         self.play_action = self._action(train, "&Play / Pause", s.toggle_play, ["Space"], "Animate gradient descent")
         self._action(train, "&Reset", lambda: s.reset(), ["R"], "New w(0) from the seed")
         self._action(train, "Reset with a &new seed", self._reset_new_seed, ["Shift+R"])
 
         view = self.menuBar().addMenu("&View")
         self._action(view, "&Frame all points", tab.fit_view, ["F"])
+        self._action(view, "Gradient &arrow on the landscape", tab.landscape_panel.arrow.toggle, ["G"])
+        self._action(view, "Fit the landscape to the paths", tab.landscape.fit, [])
 
         help_menu = self.menuBar().addMenu("&Help")
         self._action(help_menu, "&Mouse and keyboard", self._show_shortcuts, ["F1"])
@@ -198,7 +208,8 @@ class MainWindow(QtWidgets.QMainWindow):
         return True
 
     def exportable_views(self) -> dict[str, QtWidgets.QWidget]:
-        return {"boundary": self.playground.canvas, "loss": self.playground.loss_plot, "window": self}
+        return {"boundary": self.playground.canvas, "loss": self.playground.loss_plot,
+                "landscape": self.playground.landscape_panel.view, "window": self}
 
     def export_view(self, name: str, path: str | None = None) -> bool:
         path = path or self._ask_path(True, f"Export {name} as PNG", "PNG images (*.png)", ".png")

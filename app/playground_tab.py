@@ -9,10 +9,16 @@ import math
 import numpy as np
 from PyQt5 import QtCore, QtWidgets
 
+from app.history_controller import HistoryController
+from app.landscape_controller import LandscapeController
+from app.race_controller import RaceController
 from app.session import Frame, PlaygroundSession
 from widgets.data_controls import DataControls
+from widgets.history_slider import HistorySlider
+from widgets.landscape_panel import LandscapePanel
 from widgets.loss_plot import LossPlot
 from widgets.model_controls import ModelControls
+from widgets.optimizer_controls import OptimizerControls
 from widgets.point_canvas import PointCanvas
 from widgets.training_controls import TrainingControls
 
@@ -56,10 +62,13 @@ class PlaygroundTab(QtWidgets.QWidget):
         self.training_controls.standardize.setChecked(session.config.standardize)
         self.model_controls.l2.set_value(session.config.l2)
         self.notice = NoticeBar()
+        self.optimizer_controls = OptimizerControls(session.config.optimizer, session.config.batch_size)
+        self.landscape_panel = LandscapePanel()
+        self.history_slider = HistorySlider()
 
         panel = QtWidgets.QWidget()
         panel_layout = QtWidgets.QVBoxLayout(panel)
-        for box in (self.data_controls, self.model_controls, self.training_controls):
+        for box in (self.data_controls, self.model_controls, self.training_controls, self.optimizer_controls):
             panel_layout.addWidget(box)
         panel_layout.addStretch(1)
         scroll = QtWidgets.QScrollArea()
@@ -73,6 +82,7 @@ class PlaygroundTab(QtWidgets.QWidget):
         #: Views side by side above the loss plot; later tabs of work add views here.
         self.top_views = QtWidgets.QSplitter(QtCore.Qt.Orientation.Horizontal)
         self.top_views.addWidget(self.canvas)
+        self.top_views.addWidget(self.landscape_panel)
         self.views = QtWidgets.QSplitter(QtCore.Qt.Orientation.Vertical)
         self.views.addWidget(self.top_views)
         self.views.addWidget(self.loss_plot)
@@ -83,10 +93,15 @@ class PlaygroundTab(QtWidgets.QWidget):
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(self.notice)
         right_layout.addWidget(self.views, 1)
+        right_layout.addWidget(self.history_slider)
         layout = QtWidgets.QHBoxLayout(self)
         layout.addWidget(scroll)
         layout.addWidget(right, 1)
         self._connect()
+        self.race = RaceController(session, self.optimizer_controls, self.loss_plot)
+        self.history = HistoryController(session, self.race, self.history_slider, self.loss_plot)
+        self.landscape = LandscapeController(session, self.landscape_panel, self.race, self.history)
+        self.race.message.connect(self.notice.show_message)
 
     # ------------------------------------------------------------------ wiring
     def _connect(self) -> None:

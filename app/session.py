@@ -83,6 +83,15 @@ class PlaygroundSession(QtCore.QObject):
         Something worth telling the user (status bar).
     failed(str)
         A compile or computation failed; the message is for a dialog.
+    about_to_step()
+        A step is about to run (the history controller records an undoable discard first when
+        stepping from an earlier iterate).
+    stepped(int)
+        The model took this many steps (the race follows); emitted before the new frame.
+    restarted()
+        A new descent began at a new w(0) (reset, a clicked start point, standardization).
+    closing()
+        :meth:`shutdown` began: controllers with workers of their own stop them.
     """
 
     points_changed = QtCore.pyqtSignal(bool)
@@ -95,6 +104,10 @@ class PlaygroundSession(QtCore.QObject):
     diverged = QtCore.pyqtSignal(str)
     message = QtCore.pyqtSignal(str)
     failed = QtCore.pyqtSignal(str)
+    about_to_step = QtCore.pyqtSignal()
+    stepped = QtCore.pyqtSignal(int)
+    restarted = QtCore.pyqtSignal()
+    closing = QtCore.pyqtSignal()
 
     def __init__(self, backend: Backend, spec: ModelSpec | None = None, config: TrainingConfig | None = None,
                  cache: ClassifierCache | None = None, prewarm: bool = False,
@@ -121,6 +134,8 @@ class PlaygroundSession(QtCore.QObject):
         self._prewarm_queue: list[ModelSpec] = list(PREWARM_SPECS) if prewarm else []
         self.prewarm_log: list[tuple[str, float]] = []
         self._failed_spec: ModelSpec | None = None
+        #: Optimizers racing beside config.optimizer: their steps are compiled with the model.
+        self.race_optimizers: tuple[str, ...] = ()
         self._playing = False
         self.timer = QtCore.QTimer(self)
         self.timer.setInterval(FRAME_INTERVAL_MS)
@@ -145,6 +160,7 @@ class PlaygroundSession(QtCore.QObject):
         self._prepare()
 
     def shutdown(self) -> None:
+        self.closing.emit()
         self.pause()
         self.runner.cancel_all()
         self.runner.wait()
@@ -229,7 +245,16 @@ class PlaygroundSession(QtCore.QObject):
         classifier = self.cache.cached(self.spec, self.backend)
         if classifier is None or classifier.spec != self.spec:
             return True
-        return not classifier.is_warm(capacity_for(len(self.points)), GRID_SIZE * GRID_SIZE, self.config.optimizer)
+        rows = capacity_for(len(self.points))
+        return not all(classifier.is_warm(rows, GRID_SIZE * GRID_SIZE, name) for name in self.optimizers_in_use())
+
+    def optimizers_in_use(self) -> tuple[str, ...]:
+        """The optimizer of the descent shown, then those racing beside it."""
+        return (self.config.optimizer, *(n for n in self.race_optimizers if n != self.config.optimizer))
+
+    def can_step(self) -> bool:
+        """A warm model is in use, with every optimizer in use compiled for the current rows."""
+        return self.ready and not self._needs_worker()
 
     def _prepare(self) -> None:
         """Make sure a warm classifier for the current spec and capacity is in use."""
@@ -241,7 +266,7 @@ class PlaygroundSession(QtCore.QObject):
             self._adopt(self.cache.get(self.spec, self.backend))
             return
         spec, backend, rows = self.spec, self.backend, capacity_for(len(self.points))
-        optimizer = self.config.optimizer
+        optimizers = self.optimizers_in_use()
         same_model = self.trainer is not None and self.trainer.spec == spec
         what = f"{spec.label()} with {backend.mode_name}" if not same_model else f"{spec.label()} for {rows} rows"
         cache = self.cache
@@ -252,12 +277,14 @@ class PlaygroundSession(QtCore.QObject):
                 backend.load()  # the first job imports PyTensor and the back end
             classifier = cache.cached(spec, backend)
             if same_model and classifier is not None:
-                classifier.warm(rows, GRID_SIZE * GRID_SIZE, optimizer)  # keeps the parameters
+                for optimizer in optimizers:
+                    classifier.warm(rows, GRID_SIZE * GRID_SIZE, optimizer)  # keeps the parameters
                 return classifier
             classifier = cache.get(spec, backend)
             ctx.check()
             ctx.progress(-1, f"Generating {backend.mode_name} code for {spec.label()}…")
-            classifier.warm(rows, GRID_SIZE * GRID_SIZE, optimizer)
+            for optimizer in optimizers:
+                classifier.warm(rows, GRID_SIZE * GRID_SIZE, optimizer)
             keep_out_of_full_collections()
             return classifier
 
@@ -376,7 +403,35 @@ class PlaygroundSession(QtCore.QObject):
             self.trainer.set_standardize(enabled)
             if not self.busy:
                 self.trainer.reset()
+                self.restarted.emit()
                 self.refresh()
+
+    def set_optimizer(self, name: str, hyperparameters: dict[str, float] | None = None) -> None:
+        """Descend with another optimizer from here on (its step compiles in the worker if needed)."""
+        self.config.optimizer = name
+        self.config.hyperparameters = dict(hyperparameters or {})
+        if self.ready and self._needs_worker():
+            self._prepare()
+
+    def set_hyperparameters(self, hyperparameters: dict[str, float]) -> None:
+        self.config.hyperparameters = dict(hyperparameters)
+
+    def set_race_optimizers(self, names: list[str]) -> None:
+        """Optimizers to race beside the shown one; their steps compile in the worker if needed."""
+        self.race_optimizers = tuple(names)
+        if self.ready and self._needs_worker():
+            self._prepare()
+
+    def set_batch_size(self, size: int) -> None:
+        """Rows per mini-batch (0: full batch); the batches follow the seed."""
+        self.config.batch_size = max(0, int(size))
+
+    def restart_from(self, values: list[np.ndarray]) -> None:
+        """Start a new descent at w(0) = ``values`` (e.g. a point clicked on the cost landscape)."""
+        if self.ready:
+            self.trainer.set_params(values, restart=True)
+            self.restarted.emit()
+            self.refresh()
 
     def set_view_rect(self, rect: QtCore.QRectF) -> None:
         """The canvas's visible rectangle: the boundary grid covers it."""
@@ -397,7 +452,9 @@ class PlaygroundSession(QtCore.QObject):
             self.message.emit("There are no points: click on the canvas to add trout and salmon.")
             self.pause()
             return False
+        self.about_to_step.emit()
         report = self.trainer.step(n)
+        self.stepped.emit(report.steps_done)
         if report.diverged:
             self.pause()
             self.diverged.emit(report.message)
@@ -409,6 +466,7 @@ class PlaygroundSession(QtCore.QObject):
             self.config.seed = int(seed)
         if self.ready:
             self.trainer.reset(self.config.seed)
+            self.restarted.emit()
             self.refresh()
 
     def play(self) -> None:
@@ -451,7 +509,7 @@ class PlaygroundSession(QtCore.QObject):
         rect = self._grid_rect()
         grid = self.boundary_grid(rect) if rect is not None else None
         self.last_frame = Frame(
-            iteration=trainer.iteration, loss=loss, accuracy=accuracy, misclassified=wrong,
+            iteration=trainer.shown_iteration, loss=loss, accuracy=accuracy, misclassified=wrong,
             loss_history=trainer.loss_history, grid=grid, grid_rect=rect,
             backend_label=self.backend.label, spec=trainer.spec,
         )

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from models.backend import Backend, as_numpy, compile_function
-from models.classifiers import ModelSpec, cost_expression, param_labels, penalized_names, poly_exponents
+from models.classifiers import ModelSpec, cost_expression, param_labels, penalized_names, poly_exponents, unflatten
 
 #: Rewrites that make the landscape slower (see the module docstring).
 EXCLUDED_REWRITES = ("local_log1p_plusminus_exp", "scan_pushout")
@@ -98,6 +98,7 @@ class Landscape:
         self._functions: dict[tuple, object] = {}
         self._lock = threading.Lock()
         self._call_lock = threading.Lock()  # a compiled function is not re-entrant
+        self._called: set[tuple] = set()
 
     # ------------------------------------------------------------------ graphs
     def _function(self, spec: ModelSpec):
@@ -174,6 +175,37 @@ class Landscape:
         return compile_function(self.backend, [x, y, m, theta, i, j, a, b, l2], cost, name="landscape_mlp",
                                 mode=self._mode())
 
+    def _build_gradient(self, spec: ModelSpec):
+        """∇L for each parameter tensor (the gradient arrow, and the steepest axes at w(0))."""
+        import pytensor
+        import pytensor.tensor as pt
+
+        x, y, m, _, _, _, _, _, l2 = self._inputs()
+        params = [pt.tensor(name, dtype=str(self.dtype), shape=shape) for name, shape in spec.param_shapes()]
+        exponents = pt.matrix("exponents", dtype="int8") if spec.kind in LINEAR_KINDS else None
+        cost = cost_expression(spec, x, y, m, l2, params, exponents)
+        inputs = [x, y, m, l2, *params] + ([exponents] if exponents is not None else [])
+        return compile_function(self.backend, inputs, pytensor.grad(cost, params), name="landscape_gradient")
+
+    def gradient(self, spec: ModelSpec, theta: np.ndarray, x: np.ndarray, y: np.ndarray, m: np.ndarray,
+                 l2: float = 0.0) -> np.ndarray:
+        """∇L(θ) as a flat vector, from the same inputs as :meth:`cost_grid`."""
+        key = ("gradient", spec.kind, spec.effective_degree, tuple(spec.hidden) if spec.kind == "mlp" else (),
+               spec.activation if spec.kind == "mlp" else "")
+        with self._lock:
+            function = self._functions.get(key)
+        if function is None:
+            function = self._build_gradient(spec)
+            with self._lock:
+                function = self._functions.setdefault(key, function)
+        cast = lambda v: np.asarray(v, dtype=self.dtype)  # noqa: E731
+        args = [cast(x), cast(y), cast(m), cast(l2), *(cast(v) for v in unflatten(theta, spec))]
+        if spec.kind in LINEAR_KINDS:
+            args.append(np.array(poly_exponents(spec.effective_degree), dtype=np.int8).T)
+        with self._call_lock:
+            grads = function(*args)
+        return np.concatenate([np.ravel(as_numpy(g)) for g in grads]).astype(float)
+
     # ------------------------------------------------------------------ calling
     def cost_grid(self, spec: ModelSpec, request: SliceRequest, x: np.ndarray, y: np.ndarray, m: np.ndarray,
                   l2: float = 0.0) -> np.ndarray:
@@ -196,12 +228,19 @@ class Landscape:
             args += [pairs, cast(mask)]
         function = self._function(spec)
         with self._call_lock:
-            return np.array(as_numpy(function(*args)), dtype=float)
+            cost = np.array(as_numpy(function(*args)), dtype=float)
+        self._called.add((spec, len(x)))
+        return cost
+
+    def is_ready(self, spec: ModelSpec, rows: int) -> bool:
+        """Whether a grid for ``spec`` and ``rows`` data rows was computed already (no compile waits)."""
+        return (spec, int(rows)) in self._called
 
     def warm(self, spec: ModelSpec, rows: int, sizes: tuple[int, ...]) -> None:
         """Compile for ``spec`` and generate code for these row counts and grid sizes (JAX and
         Numba specialise each shape at its first call): call from a worker."""
         zeros = np.zeros(rows)
+        self.gradient(spec, np.zeros(spec.n_params()), np.zeros((rows, 2)), zeros, zeros)
         for size in sizes:
             request = SliceRequest(np.zeros(spec.n_params()), (0, 1), np.zeros(size), np.zeros(size))
             self.cost_grid(spec, request, np.zeros((rows, 2)), zeros, zeros)

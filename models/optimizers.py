@@ -159,6 +159,10 @@ OPTIMIZERS: dict[str, OptimizerInfo] = {
         "w ← w − α m̂ / (√v̂ + ε),  m̂ = m/(1 − β1ᵗ),  v̂ = v/(1 − β2ᵗ)"),
 }
 
+#: Names short enough for legends and narrow controls.
+SHORT_TITLES: dict[str, str] = {"sgd": "SGD", "momentum": "Momentum", "nesterov": "Nesterov", "adagrad": "AdaGrad",
+                                "rmsprop": "RMSProp", "adam": "Adam"}
+
 #: What each hyperparameter is called in the UI and on the command line.
 HYPERPARAMETER_LABELS: dict[str, str] = {"momentum": "β (momentum)", "rho": "ρ (decay)", "beta1": "β1",
                                          "beta2": "β2", "eps": "ε"}

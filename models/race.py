@@ -117,6 +117,13 @@ class Race:
         """Some running racer is behind the primary (just added: it catches up)."""
         return any(not r.stopped and r.trainer.iteration < self.primary.iteration for r in self.racers.values())
 
+    def points_stale(self) -> bool:
+        """Some racer trains on other points than the primary (edited while it could not follow)."""
+        xy, config = self.primary.xy, self.primary.config
+        return any(r.trainer.n_points != len(xy) or not np.array_equal(r.trainer.xy, xy)
+                   or not np.array_equal(r.trainer.labels, self.primary.labels)
+                   or r.trainer.config.standardize != config.standardize for r in self.racers.values())
+
     # ------------------------------------------------------------------ following the primary
     def sync_points(self) -> None:
         """The primary's points (and standardization) changed: every racer trains on them too."""

@@ -20,3 +20,10 @@ def probability_colormap() -> pg.ColorMap:
     positions = [p for p, _ in _HEAT_STOPS]
     colors = [c for _, c in _HEAT_STOPS]
     return pg.ColorMap(positions, colors)
+
+#: Each optimizer's colour in a race (paths, legend and loss curves); the descent shown is drawn in
+#: SERIES_COLORS[0] like its "train" loss curve. Red and green stay free for validation and test.
+OPTIMIZER_COLORS: dict[str, tuple[int, int, int]] = {
+    "sgd": (31, 119, 180), "momentum": (148, 103, 189), "nesterov": (255, 127, 14),
+    "adagrad": (23, 190, 207), "rmsprop": (140, 86, 75), "adam": (227, 119, 194),
+}

@@ -98,3 +98,19 @@ def test_span_covers_the_path_with_a_margin_and_a_minimum_size():
     x0, x1, y0, y1 = span_with_margin(np.array([[1.0, 1.0]]), min_span=2.0)
     assert (x0, x1, y0, y1) == pytest.approx((0, 2, 0, 2))
     assert grid_sizes(ModelSpec("logistic")) == (50, 150)
+
+
+@pytest.mark.parametrize("spec", [ModelSpec("logistic"), ModelSpec("poly", degree=2),
+                                  ModelSpec("mlp", hidden=(3,), activation="sigmoid")], ids=lambda s: s.kind)
+def test_gradient_matches_numpy(spec, landscapes):
+    theta = flatten(init_values(spec, seed=2)) - 0.1
+    values = unflatten(theta, spec)
+    with np.errstate(over="ignore"):  # the padding rows (m = 0) have huge features
+        if spec.kind == "logistic":
+            expected = ref.logistic_loss_grad(values[0], values[1], X, Y, 0.3, M)[1]
+        elif spec.kind == "poly":
+            expected = ref.poly_loss_grad(values[0], values[1], X, Y, 2, 0.3, M)[1]
+        else:
+            expected = ref.mlp_loss_grad(values, X, Y, "sigmoid", 0.3, M)[1]
+    got = landscapes["float64"].gradient(spec, theta, X, Y, M, 0.3)
+    np.testing.assert_allclose(got, flatten(expected), rtol=1e-9, atol=1e-13)

@@ -10,6 +10,8 @@ from pathlib import Path
 import numpy as np
 
 from app.cli import CliError, count, int_list, non_negative_float, positive_float
+from app.cli_landscape import add_arguments as add_landscape_arguments
+from app.cli_landscape import hyperparameters_from_args, write_cost_surface
 from models.classifiers import ACTIVATIONS, KINDS, ModelSpec, param_labels
 
 RENDER_SIZE = (800, 640)
@@ -31,6 +33,7 @@ def add_parser(sub) -> None:
     p.add_argument("--l2", type=non_negative_float, default=0.0, help="L2 penalty λ (loss adds λ/2·Σw²)")
     p.add_argument("--backend", default=None, help="jax, numba, c or pytorch")
     p.add_argument("--out", required=True, help="output folder (created if missing)")
+    add_landscape_arguments(p)
     p.set_defaults(handler=run)
 
 
@@ -52,7 +55,9 @@ def run(args) -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
 
-    config = TrainingConfig(lr=args.lr, l2=args.l2, standardize=not args.no_standardize, seed=args.seed, init=args.init)
+    config = TrainingConfig(lr=args.lr, l2=args.l2, standardize=not args.no_standardize, seed=args.seed, init=args.init,
+                            optimizer=args.optimizer, hyperparameters=hyperparameters_from_args(args),
+                            batch_size=args.batch_size)
     trainer = Trainer(Classifier(spec, backend), spec, config)
     trainer.set_points(xy, labels)
     trainer.reset()
@@ -64,6 +69,8 @@ def run(args) -> int:
     if report and report.diverged:
         result["message"] = report.message
         print(f"descida run: warning: {report.message}", file=sys.stderr)
+    if args.cost_surface:
+        result["cost_surface"] = write_cost_surface(trainer, args.cost_surface, args.cost_range, out)
     (out / "run.json").write_text(json.dumps(result, indent=2))
     render_run(trainer, xy, labels, evaluation.misclassified, out)
     return 0
@@ -78,6 +85,9 @@ def run_summary(trainer, spec: ModelSpec, backend_name: str, accuracy: float) ->
         "architecture": spec.label(),
         "backend": backend_name,
         "lr": trainer.config.lr,
+        "optimizer": trainer.config.optimizer,
+        "hyperparameters": dict(trainer.config.hyperparameters),
+        "batch_size": trainer.config.batch_size,
         "l2": trainer.config.l2,
         "steps": trainer.iteration,
         "init": trainer.config.init,

@@ -248,16 +248,18 @@ class LandscapeController(QtCore.QObject):
             self._start()
 
     def _start(self) -> None:
-        job, self._pending = self._pending, None
-        if job is None:
+        job = self._pending
+        if job is None or self._task is not None:
             return
+        if not self.landscape.is_ready(job.spec, len(job.data[0])):
+            self._warm(job)
+            return
+        self._pending = None
         landscape, controller = self.landscape, self
 
         def landscape_job(ctx: TaskContext):
             coarse, fine = grid_sizes(job.spec)
             started = time.perf_counter()
-            if not landscape.is_ready(job.spec, len(job.data[0])):
-                ctx.progress(-1, f"Compiling the cost landscape of {job.spec.label()}…")
             gradient = landscape.gradient(job.spec, job.theta, *job.data, job.l2)
             axes = default_axes(job.spec, gradient) if job.pick_axes else job.axes
             for size in (coarse, fine):
@@ -271,8 +273,21 @@ class LandscapeController(QtCore.QObject):
             return result
 
         self._task = self.runner.submit("landscape", landscape_job, partial=self._on_result, finished=self._on_result,
-                                        progress=lambda _f, text: self.panel.set_status(text),
                                         failed=self._on_failed, done=self._on_done)
+
+    def _warm(self, job: LandscapeJob) -> None:
+        """Compile for this architecture and row count on the session's worker, one compile at a time:
+        PyTensor's rewrites are Python and hold the GIL, and two compiling threads would leave the
+        GUI thread a third of it."""
+        landscape, spec, rows = self.landscape, job.spec, len(job.data[0])
+
+        def warm_job(ctx: TaskContext):
+            ctx.progress(-1, f"Compiling the cost landscape of {spec.label()}…")
+            landscape.warm(spec, rows, grid_sizes(spec))
+
+        self.panel.set_status(f"Compiling the cost landscape of {spec.label()}…")
+        self._task = self.session.runner.submit("compile landscape", warm_job, failed=self._on_failed,
+                                                done=self._on_done)
 
     def _on_result(self, result: LandscapeResult) -> None:
         trainer = self.session.trainer

@@ -43,6 +43,16 @@ def _cost_ticks(values, scale, spacing) -> list[str]:
     return [f"{10.0 ** v:.3g}" for v in values]
 
 
+def _cost_tick_values(lo: float, hi: float, size: float) -> list[tuple[float, list[float]]]:
+    """Round costs (1-2-5, or finer on a narrow range) at their log10 positions on the colour bar."""
+    for mantissas in ((1, 2, 5), (1, 1.5, 2, 3, 5, 7), (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 7, 8, 9)):
+        values = [math.log10(m * 10.0**k) for k in range(math.floor(lo) - 1, math.ceil(hi) + 1) for m in mantissas]
+        inside = [v for v in values if lo <= v <= hi]
+        if len(inside) >= 4:
+            break
+    return [(1.0, inside)]
+
+
 class _Path:
     """One optimizer's path: the line so far, the part after the iterate shown, w(0) and w(t)."""
 
@@ -100,6 +110,7 @@ class LandscapeView(pg.PlotWidget):
                                         label="training cost L (log scale)", colorMapMenu=False)
         self.colorbar.setImageItem(self.image, insert_in=self.plot_item)
         self.colorbar.axis.tickStrings = _cost_ticks
+        self.colorbar.axis.tickValues = _cost_tick_values
         self.contours = [FastIsocurveItem(level=0.0, pen=pg.mkPen((255, 255, 255, 120), width=1.0))
                          for _ in range(N_CONTOURS)]
         for contour in self.contours:
@@ -109,7 +120,7 @@ class LandscapeView(pg.PlotWidget):
         self.paths: dict[str, _Path] = {}
         self.arrow_line = pg.PlotDataItem(pen=pg.mkPen((220, 20, 60), width=2.5))
         self.arrow_head = pg.ArrowItem(headLen=14, tailLen=0, brush=pg.mkBrush(220, 20, 60), pen=pg.mkPen("w"))
-        self.arrow_label = pg.TextItem("−∇L", color=(220, 20, 60), anchor=(0, 1))
+        self.arrow_label = pg.TextItem("−∇L", color=(200, 10, 50), anchor=(0, 1))
         for item in (self.arrow_line, self.arrow_head, self.arrow_label):
             item.setZValue(40)
             item.setVisible(False)
@@ -196,7 +207,7 @@ class LandscapeView(pg.PlotWidget):
         ok = point is not None and gradient is not None and np.all(np.isfinite(point)) and np.any(gradient != 0)
         self._arrow = (np.asarray(point, float), np.asarray(gradient, float)) if ok else None
         if ok:
-            self.arrow_label.setText(f"−∇L  (|∇L| = {np.hypot(*gradient):.3g})")
+            self.arrow_head.setToolTip(f"−∇L at the current point: |∇L| = {np.hypot(*gradient):.3g} along these axes")
         self._draw_arrow()
 
     def arrow_visible(self) -> bool:
@@ -218,6 +229,8 @@ class LandscapeView(pg.PlotWidget):
         self.arrow_line.setData([point[0], tip[0]], [point[1], tip[1]])
         self.arrow_head.setPos(tip[0], tip[1])
         self.arrow_head.setStyle(angle=math.degrees(math.atan2(screen[1], -screen[0])))
+        (x0, x1), (y0, y1) = self._view_box.viewRange()
+        self.arrow_label.setAnchor((1 if tip[0] > (x0 + x1) / 2 else 0, 0 if tip[1] > (y0 + y1) / 2 else 1))
         self.arrow_label.setPos(tip[0], tip[1])
 
     def grab_png(self, path: str) -> bool:

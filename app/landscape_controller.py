@@ -84,6 +84,7 @@ class LandscapeController(QtCore.QObject):
         self._last_fine = 0.0
         self._paths: dict[str, _PathCache] = {}
         self._pick_next = True
+        self._label_cache: tuple[ModelSpec | None, list[str]] = (None, [])
         panel.axes_changed.connect(self.set_axes)
         panel.arrow_toggled.connect(self.set_arrow)
         panel.fit_requested.connect(self.fit)
@@ -141,7 +142,7 @@ class LandscapeController(QtCore.QObject):
         if self.auto_axes:
             self.axes = default_axes(spec)
         self._pick_next = self.auto_axes and spec.kind != "logistic"
-        self.panel.set_parameters(param_labels(spec), self.axes)
+        self.panel.set_parameters(self._all_labels(spec), self.axes)
         self.view.clear_grid()
         for name in list(self.view.path_names()):
             self.view.remove_path(name)
@@ -173,16 +174,21 @@ class LandscapeController(QtCore.QObject):
         self.request()
 
     # ------------------------------------------------------------------ drawing
+    def _all_labels(self, spec: ModelSpec) -> list[str]:
+        if self._label_cache[0] != spec:
+            self._label_cache = (spec, param_labels(spec))
+        return self._label_cache[1]
+
     def _labels(self) -> tuple[str, str]:
-        labels = param_labels(self.session.trainer.spec)
+        labels = self._all_labels(self.session.trainer.spec)
         return labels[self.axes[0]], labels[self.axes[1]]
 
     def _update_title(self) -> None:
         trainer = self.session.trainer
         spec, theta = trainer.spec, trainer.flat_params()
-        held = [k for k in range(len(theta)) if k not in self.axes]
+        held = [k for k in range(len(theta)) if k not in self.axes] if len(theta) <= 3 else [None] * (len(theta) - 2)
         if spec.kind == "logistic" and len(held) == 1:
-            note = f"{param_labels(spec)[held[0]]} held at its current value {theta[held[0]]:.3g}"
+            note = f"{self._all_labels(spec)[held[0]]} held at its current value {theta[held[0]]:.3g}"
         else:
             note = f"the other {len(held)} parameters at their current values"
         self.view.set_axis_names(*self._labels(), note=note)

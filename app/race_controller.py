@@ -73,6 +73,8 @@ class RaceController(QtCore.QObject):
         self.wanted = [n for n in names if n != self.session.config.optimizer]
         self.session.set_race_optimizers(self.wanted)
         self._sync()
+        if self.session.can_step() and not self.session.playing:
+            self.session.refresh()  # draw the racers that joined or left
 
     # ------------------------------------------------------------------ following the session
     def _sync(self) -> None:

@@ -88,6 +88,7 @@ class OptimizerControls(QtWidgets.QGroupBox):
         self.batch.setRange(0, 100_000)
         self.batch.setSpecialValueText("Full batch")
         self.batch.setValue(batch_size)
+        self.batch.setKeyboardTracking(False)  # one change when the number is complete
         self.batch.setToolTip("Rows per mini-batch (0 = every point, full-batch gradient descent).\n"
                               "Batches are drawn from the seed, epoch by epoch: every racer sees the same ones.")
         self.race_boxes: dict[str, QtWidgets.QCheckBox] = {}

@@ -21,6 +21,9 @@ from models.landscape import SliceRequest, default_axes, grid_sizes, span_with_m
 from models.training import cell_centres
 
 FINE_INTERVAL_S = 0.25
+#: While playing, the worker rests at least this fraction of the time a job took before the next
+#: one: on two cores the animation keeps one to itself.
+REST_FRACTION = 1.0
 START_SPAN = 4.0  # the range first shown around a new w(0)
 
 
@@ -82,6 +85,11 @@ class LandscapeController(QtCore.QObject):
         self._pending: LandscapeJob | None = None
         self._task = None
         self._last_fine = 0.0
+        self._job_started = 0.0
+        self._rest_until = 0.0
+        self._later = QtCore.QTimer(self)
+        self._later.setSingleShot(True)
+        self._later.timeout.connect(self._start)
         self._paths: dict[str, _PathCache] = {}
         self._pick_next = True
         self._label_cache: tuple[ModelSpec | None, list[str]] = (None, [])
@@ -250,13 +258,18 @@ class LandscapeController(QtCore.QObject):
             data=trainer.padded_data(), l2=s.config.l2, pick_axes=self._pick_next,
             fine=not s.playing or time.monotonic() - self._last_fine >= FINE_INTERVAL_S)
         self._pick_next = False
-        if self._task is None:
+        if self._task is None and not self._later.isActive():
             self._start()
 
     def _start(self) -> None:
         job = self._pending
         if job is None or self._task is not None:
             return
+        rest = self._rest_until - time.monotonic()
+        if rest > 0 and self.session.playing:
+            self._later.start(int(rest * 1000) + 1)
+            return
+        self._job_started = time.monotonic()
         if not self.landscape.is_ready(job.spec, len(job.data[0])):
             self._warm(job)
             return
@@ -324,9 +337,12 @@ class LandscapeController(QtCore.QObject):
 
     def _on_done(self) -> None:
         self._task = None
+        now = time.monotonic()
+        self._rest_until = now + REST_FRACTION * (now - self._job_started)
         self._start()
 
     def shutdown(self) -> None:
         self._pending = None
+        self._later.stop()
         self.runner.cancel_all()
         self.runner.wait()

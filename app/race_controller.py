@@ -56,6 +56,7 @@ class RaceController(QtCore.QObject):
         session.points_changed.connect(self._on_points_changed)
         session.model_changed.connect(self._on_model_changed)
         session.frame_ready.connect(self._on_frame)
+        session.playing_changed.connect(self._on_playing_changed)
 
     # ------------------------------------------------------------------ the user's choices
     def _on_optimizer_changed(self, name: str, hyperparameters: dict) -> None:
@@ -106,8 +107,14 @@ class RaceController(QtCore.QObject):
     def _on_stepped(self, _steps: int) -> None:
         if self.race is None or not self.race.racers:
             return
-        for text in self.race.advance(max_steps=None if not self.race.lagging() else CATCH_UP_STEPS):
+        playing = self.session.playing  # while playing, each racer's newest loss comes with its next step
+        for text in self.race.advance(max_steps=None if not self.race.lagging() else CATCH_UP_STEPS,
+                                      evaluate=not playing):
             self.message.emit(text)
+
+    def _on_playing_changed(self, playing: bool) -> None:
+        if not playing and self.race is not None and self.race.racers and self.session.can_step():
+            self.race.evaluate()
 
     def _on_catch_up(self) -> None:
         """A racer added late steps up to the descent shown, a chunk per turn of the event loop."""
@@ -126,7 +133,8 @@ class RaceController(QtCore.QObject):
         if self.race is not None and self.race.points_stale() and self.session.can_step():
             self.race.sync_points()  # points edited while a compile ran
         for racer in self.racers()[1:]:
-            self.loss_plot.set_series(self.series_name(racer.key), racer.trainer.loss_history, color=racer.color)
+            self.loss_plot.set_series(self.series_name(racer.key), racer.trainer.loss_history, color=racer.color,
+                                      width=1)
 
     # ------------------------------------------------------------------ for the views
     @staticmethod

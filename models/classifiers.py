@@ -323,7 +323,7 @@ class Classifier:
 
     # -- values -----------------------------------------------------------------------------
     def get_values(self) -> list[np.ndarray]:
-        return [np.array(p.get_value(), dtype=float) for p in self.params]
+        return [np.array(p.get_value(borrow=True), dtype=float) for p in self.params]
 
     def set_values(self, values: list[np.ndarray]) -> None:
         shapes = [shape for _, shape in self.spec.param_shapes()]
@@ -337,7 +337,7 @@ class Classifier:
         """Parameters and every optimizer's state, for saving or for an exact restore."""
         state = {"params": self.get_values()}
         for name, graph in self._optimizers.items():
-            state[name] = [np.array(s.get_value()) for s, _ in graph.state]
+            state[name] = [np.array(s.get_value(borrow=True)) for s, _ in graph.state]
         return state
 
     def set_state(self, state: dict[str, list[np.ndarray]]) -> None:
@@ -349,7 +349,7 @@ class Classifier:
 
     def optimizer_state(self, optimizer: str) -> list[np.ndarray]:
         """Copies of one optimizer's state (velocities, moments, step count); [] for SGD."""
-        return [np.array(shared.get_value()) for shared, _ in self.optimizer_graph(optimizer).state]
+        return [np.array(shared.get_value(borrow=True)) for shared, _ in self.optimizer_graph(optimizer).state]
 
     def set_optimizer_state(self, optimizer: str, values: list[np.ndarray] | None) -> None:
         """Restore :meth:`optimizer_state` output; None resets that optimizer's state to zeros."""
@@ -376,9 +376,9 @@ def _shape_key_for(spec: ModelSpec) -> tuple:
 def _reset_state(graph: OptimizerGraph) -> None:
     for shared, param in graph.state:
         if param is None:
-            shared.set_value(np.zeros_like(shared.get_value()))
+            shared.set_value(np.zeros_like(shared.get_value(borrow=True)))
         else:
-            shared.set_value(np.zeros_like(param.get_value()))
+            shared.set_value(np.zeros_like(param.get_value(borrow=True)))
 
 
 def flatten(values: list[np.ndarray]) -> np.ndarray:

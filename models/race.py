@@ -59,17 +59,18 @@ class Race:
             yield
         finally:
             model.set_values(values)
-            model.reset_optimizer_state()
             model.set_optimizer_state(optimizer, state)
 
     @contextlib.contextmanager
     def _turn(self, racer: Racer):
-        """``racer``'s values in the shared variables for the duration (inside :meth:`_turns`)."""
+        """``racer``'s values in the shared variables for the duration (inside :meth:`_turns`).
+
+        Only the racer's own optimizer's state is set: the others' state variables are not read
+        by its step, and the primary's are restored when the turns end."""
         model = self.classifier
         self._sync_config(racer)
         if racer.values:  # a racer being created has none yet: its trainer sets them
             model.set_values(racer.values)
-        model.reset_optimizer_state()
         model.set_optimizer_state(racer.optimizer, racer.state or None)
         try:
             yield racer.trainer
@@ -141,9 +142,10 @@ class Race:
                 with self._turn(racer) as trainer:
                     trainer.set_params(unflatten(w0, trainer.spec), restart=True)
 
-    def advance(self, max_steps: int | None = None) -> list[str]:
+    def advance(self, max_steps: int | None = None, evaluate: bool = True) -> list[str]:
         """Step every running racer towards the primary's iteration (at most ``max_steps`` each);
-        return the messages of racers that diverged now."""
+        return the messages of racers that diverged now. ``evaluate=False`` leaves L(w(t)) of the
+        newest iterate to the next step (one compiled call less per racer and frame)."""
         messages = []
         target = self.primary.iteration
         with self._turns():
@@ -152,11 +154,18 @@ class Race:
                 if racer.stopped or gap <= 0:
                     continue
                 with self._turn(racer) as trainer:
-                    report = trainer.step(gap if max_steps is None else min(gap, max_steps))
+                    report = trainer.step(gap if max_steps is None else min(gap, max_steps), evaluate=evaluate)
                 if report.diverged:
                     racer.stopped = f"{racer.title} diverged at iteration {trainer.iteration + 1}; its path stops there."
                     messages.append(racer.stopped)
         return messages
+
+    def evaluate(self) -> None:
+        """Record every racer's loss at its newest iterate (after stepping without it)."""
+        with self._turns():
+            for racer in self.racers.values():
+                with self._turn(racer) as trainer:
+                    trainer.evaluate()
 
     def view(self, iteration: int) -> None:
         with self._turns():

@@ -278,8 +278,11 @@ class Trainer:
             self.loss_history.extend([math.nan] * (iteration - len(self.loss_history)))
             self.loss_history.append(loss)
 
-    def step(self, n: int = 1) -> StepReport:
-        """Run ``n`` optimizer steps; stop and restore the last finite parameters on NaN/inf."""
+    def step(self, n: int = 1, evaluate: bool = True) -> StepReport:
+        """Run ``n`` optimizer steps; stop and restore the last finite parameters on NaN/inf.
+
+        ``evaluate=False`` skips evaluating the newest iterate (its loss is recorded by the next
+        step or :meth:`evaluate`); non-finite parameters are still caught."""
         if self.n_points == 0:
             return StepReport(0, math.nan, message="There are no points: add some of each class to train.")
         if self.viewing is not None:
@@ -304,8 +307,8 @@ class Trainer:
             self.history.append(self.iteration, self.flat_params(), (cfg.optimizer, state) if state else None)
         if done:
             self._changed()
-        final = self.current_loss()
-        if not math.isfinite(final) or not np.all(np.isfinite(self.history.vectors[-1])):
+        final = self.current_loss() if evaluate else self.loss_history[-1] if self.loss_history else math.nan
+        if (evaluate and not math.isfinite(final)) or not np.all(np.isfinite(self.history.vectors[-1])):
             return self._diverged(done)
         return StepReport(done, final)
 

@@ -20,6 +20,8 @@ from widgets.contours import FastIsocurveItem
 Qt = QtCore.Qt
 N_CONTOURS = 9
 ARROW_PIXELS = 70.0
+#: A path longer than this is drawn through every k-th iterate (and the last ones): it redraws every frame.
+MAX_PATH_POINTS = 1500
 
 
 class _ClickViewBox(pg.ViewBox):
@@ -53,6 +55,16 @@ def _cost_tick_values(lo: float, hi: float, size: float) -> list[tuple[float, li
     return [(1.0, inside)]
 
 
+def _thinned(xy: np.ndarray) -> np.ndarray:
+    """At most about MAX_PATH_POINTS points: every k-th of the older ones, all of the newest."""
+    if len(xy) <= MAX_PATH_POINTS:
+        return xy
+    recent = MAX_PATH_POINTS // 3
+    older = xy[:-recent]
+    step = int(np.ceil(len(older) / (MAX_PATH_POINTS - recent)))
+    return np.concatenate([older[::step], xy[-recent:]])
+
+
 class _Path:
     """One optimizer's path: the line so far, the part after the iterate shown, w(0) and w(t)."""
 
@@ -70,8 +82,9 @@ class _Path:
 
     def set_data(self, xy: np.ndarray, shown: int | None) -> None:
         n = len(xy) if shown is None else min(int(shown) + 1, len(xy))
-        self.line.setData(xy[:n, 0], xy[:n, 1]) if n else self.line.setData([], [])
-        self.future.setData(xy[n - 1 :, 0], xy[n - 1 :, 1]) if 0 < n < len(xy) else self.future.setData([], [])
+        line, tail = _thinned(xy[:n]), _thinned(xy[n - 1 :]) if 0 < n < len(xy) else np.zeros((0, 2))
+        self.line.setData(line[:, 0], line[:, 1])
+        self.future.setData(tail[:, 0], tail[:, 1])
         self.start.setData(pos=xy[:1])
         self.current.setData(pos=xy[n - 1 : n] if n else np.zeros((0, 2)))
 

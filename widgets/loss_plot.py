@@ -33,14 +33,16 @@ class LossPlot(pg.PlotWidget):
         self.plot_item.addItem(self.marker, ignoreBounds=True)
         self.setToolTip("Loss at each iteration; right-click for log scale and export")
 
-    def set_series(self, name: str, values, color=None, iterations=None, dashed: bool = False) -> None:
-        """Show ``values`` (loss at iteration 0, 1, …, or at ``iterations``) as series ``name``."""
+    def set_series(self, name: str, values, color=None, iterations=None, dashed: bool = False,
+                   width: float = 2) -> None:
+        """Show ``values`` (loss at iteration 0, 1, …, or at ``iterations``) as series ``name``
+        (``width`` 1 draws fastest: a race adds several curves that redraw every frame)."""
         y = np.asarray(values, dtype=float)
         x = np.arange(len(y)) if iterations is None else np.asarray(iterations, dtype=float)
         curve = self.curves.get(name)
         if curve is None:
             color = color or SERIES_COLORS[len(self.curves) % len(SERIES_COLORS)]
-            pen = pg.mkPen(color, width=2, style=QtCore.Qt.PenStyle.DashLine if dashed else QtCore.Qt.PenStyle.SolidLine)
+            pen = pg.mkPen(color, width=width, style=QtCore.Qt.PenStyle.DashLine if dashed else QtCore.Qt.PenStyle.SolidLine)
             curve = self.plot_item.plot(name=name, pen=pen)
             curve.setDownsampling(auto=True, method="peak")
             curve.setClipToView(True)

@@ -138,3 +138,13 @@ def test_optimizer_controls_emit_choices_and_lock_the_shown_optimizer(qtbot):
         qtbot.keyClicks(controls.batch, "16")
         qtbot.keyClick(controls.batch, Qt.Key_Return)
     assert signal.args == [16]
+
+
+def test_long_paths_are_drawn_thinned_but_end_at_the_current_point(view):
+    t = np.linspace(0, 20, 10_001)
+    xy = np.column_stack([np.cos(t), np.sin(t)])
+    view.set_path("SGD", xy, (0, 0, 0))
+    drawn = view.path_data("SGD")
+    assert 1000 < len(drawn) <= 1600
+    np.testing.assert_array_equal(drawn[0], xy[0])
+    np.testing.assert_array_equal(drawn[-500:], xy[-500:])

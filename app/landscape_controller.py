@@ -20,10 +20,10 @@ from models.classifiers import ModelSpec, param_labels
 from models.landscape import SliceRequest, default_axes, grid_sizes, span_with_margin
 from models.training import cell_centres
 
-FINE_INTERVAL_S = 0.25
+FINE_INTERVAL_S = 0.5
 #: While playing, the worker rests at least this fraction of the time a job took before the next
 #: one: on two cores the animation keeps one to itself.
-REST_FRACTION = 1.0
+REST_FRACTION = 2.0
 START_SPAN = 4.0  # the range first shown around a new w(0)
 
 
@@ -215,7 +215,7 @@ class LandscapeController(QtCore.QObject):
             shown = None
             if racer.trainer.viewing is not None:
                 shown = int(np.searchsorted(history.iterations, racer.trainer.viewing, side="right")) - 1
-            self.view.set_path(racer.label, xy, racer.color, shown)
+            self.view.set_path(racer.label, xy, racer.color, shown, halo=racer is racers[0])
             points.append(xy)
         return np.concatenate(points) if points else np.zeros((0, 2))
 

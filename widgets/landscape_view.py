@@ -20,8 +20,9 @@ from widgets.contours import FastIsocurveItem
 Qt = QtCore.Qt
 N_CONTOURS = 9
 ARROW_PIXELS = 70.0
-#: A path longer than this is drawn through every k-th iterate (and the last ones): it redraws every frame.
-MAX_PATH_POINTS = 1500
+#: A path longer than this (after merging iterates that fall on the same pixel) is drawn through
+#: every k-th older iterate and all of the newest: every path is redrawn at every frame.
+MAX_PATH_POINTS = 600
 
 
 class _ClickViewBox(pg.ViewBox):
@@ -55,8 +56,14 @@ def _cost_tick_values(lo: float, hi: float, size: float) -> list[tuple[float, li
     return [(1.0, inside)]
 
 
-def _thinned(xy: np.ndarray) -> np.ndarray:
-    """At most about MAX_PATH_POINTS points: every k-th of the older ones, all of the newest."""
+def _thinned(xy: np.ndarray, pixel: tuple[float, float] | None = None) -> np.ndarray:
+    """The points worth drawing: consecutive iterates on the same screen pixel merged (a converging
+    path takes thousands of sub-pixel steps), then at most about MAX_PATH_POINTS of them."""
+    if pixel is not None and len(xy) > 2 and pixel[0] > 0 and pixel[1] > 0:
+        cells = np.floor(xy / np.asarray(pixel))
+        keep = np.r_[True, np.any(cells[1:] != cells[:-1], axis=1)]
+        keep[-1] = True
+        xy = xy[keep]
     if len(xy) <= MAX_PATH_POINTS:
         return xy
     recent = MAX_PATH_POINTS // 3
@@ -68,9 +75,9 @@ def _thinned(xy: np.ndarray) -> np.ndarray:
 class _Path:
     """One optimizer's path: the line so far, the part after the iterate shown, w(0) and w(t)."""
 
-    def __init__(self, plot: pg.PlotItem, name: str, color) -> None:
+    def __init__(self, plot: pg.PlotItem, name: str, color, halo: bool = True) -> None:
         pen = pg.mkPen(color, width=2.2)
-        shadow = pg.mkPen((255, 255, 255, 190), width=4.5)
+        shadow = pg.mkPen((255, 255, 255, 190), width=4.5) if halo else None  # a halo costs a second stroke
         self.line = pg.PlotDataItem(pen=pen, shadowPen=shadow, name=name)
         self.future = pg.PlotDataItem(pen=pg.mkPen((*color, 110), width=1.6, style=Qt.PenStyle.DashLine))
         self.start = pg.ScatterPlotItem(size=9, symbol="s", brush=pg.mkBrush(255, 255, 255), pen=pg.mkPen(color, width=2))
@@ -80,9 +87,10 @@ class _Path:
             plot.addItem(item)
         self.items = (self.line, self.future, self.start, self.current)
 
-    def set_data(self, xy: np.ndarray, shown: int | None) -> None:
+    def set_data(self, xy: np.ndarray, shown: int | None, pixel: tuple[float, float] | None = None) -> None:
         n = len(xy) if shown is None else min(int(shown) + 1, len(xy))
-        line, tail = _thinned(xy[:n]), _thinned(xy[n - 1 :]) if 0 < n < len(xy) else np.zeros((0, 2))
+        line = _thinned(xy[:n], pixel)
+        tail = _thinned(xy[n - 1 :], pixel) if 0 < n < len(xy) else np.zeros((0, 2))
         self.line.setData(line[:, 0], line[:, 1])
         self.future.setData(tail[:, 0], tail[:, 1])
         self.start.setData(pos=xy[:1])
@@ -192,12 +200,13 @@ class LandscapeView(pg.PlotWidget):
             contour.setData(None)
 
     # ------------------------------------------------------------------ paths
-    def set_path(self, name: str, xy: np.ndarray, color, shown: int | None = None) -> None:
-        """Show path ``name`` (K, 2); with ``shown`` the iterates after it are drawn faint and dashed."""
+    def set_path(self, name: str, xy: np.ndarray, color, shown: int | None = None, halo: bool = True) -> None:
+        """Show path ``name`` (K, 2); with ``shown`` the iterates after it are drawn faint and dashed;
+        ``halo`` outlines it in white (visible on any colour of the map)."""
         path = self.paths.get(name)
         if path is None:
-            path = self.paths[name] = _Path(self.plot_item, name, color)
-        path.set_data(np.asarray(xy, dtype=float).reshape(-1, 2), shown)
+            path = self.paths[name] = _Path(self.plot_item, name, color, halo)
+        path.set_data(np.asarray(xy, dtype=float).reshape(-1, 2), shown, self._view_box.viewPixelSize())
 
     def remove_path(self, name: str) -> None:
         path = self.paths.pop(name, None)

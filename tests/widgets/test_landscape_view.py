@@ -141,10 +141,22 @@ def test_optimizer_controls_emit_choices_and_lock_the_shown_optimizer(qtbot):
 
 
 def test_long_paths_are_drawn_thinned_but_end_at_the_current_point(view):
-    t = np.linspace(0, 20, 10_001)
-    xy = np.column_stack([np.cos(t), np.sin(t)])
+    from widgets.landscape_view import MAX_PATH_POINTS
+
+    t = np.linspace(0, 60, 10_001)
+    xy = np.column_stack([1.5 * np.cos(t), 1 + 1.5 * np.sin(t)])  # ten laps: every pixel visited often
     view.set_path("SGD", xy, (0, 0, 0))
     drawn = view.path_data("SGD")
-    assert 1000 < len(drawn) <= 1600
+    assert MAX_PATH_POINTS // 2 < len(drawn) <= MAX_PATH_POINTS + 2
     np.testing.assert_array_equal(drawn[0], xy[0])
-    np.testing.assert_array_equal(drawn[-500:], xy[-500:])
+    np.testing.assert_array_equal(drawn[-1], xy[-1])
+    assert np.all(np.isin(drawn[:, 0], xy[:, 0]))  # thinned, never moved
+
+
+def test_iterates_on_the_same_pixel_are_merged(view):
+    steps = np.r_[np.linspace(-1, 0.5, 40), 0.5 + 1e-6 * np.arange(2000)]  # converging: sub-pixel steps
+    xy = np.column_stack([steps, np.full_like(steps, 1.0)])
+    view.set_path("SGD", xy, (0, 0, 0))
+    drawn = view.path_data("SGD")
+    assert len(drawn) < 50
+    np.testing.assert_array_equal(drawn[-1], xy[-1])

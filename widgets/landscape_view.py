@@ -137,7 +137,7 @@ class LandscapeView(pg.PlotWidget):
         for contour in self.contours:
             contour.setParentItem(self.image)
         self.legend = self.plot_item.addLegend(offset=(8, 8), labelTextColor=(30, 30, 30),
-                                               brush=pg.mkBrush(255, 255, 255, 200))
+                                               brush=pg.mkBrush(255, 255, 255, 150))
         self.paths: dict[str, _Path] = {}
         self.arrow_line = pg.PlotDataItem(pen=pg.mkPen((220, 20, 60), width=2.5))
         self.arrow_head = pg.ArrowItem(headLen=14, tailLen=0, brush=pg.mkBrush(220, 20, 60), pen=pg.mkPen("w"))

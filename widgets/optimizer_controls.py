@@ -11,7 +11,7 @@ from widgets.palette import OPTIMIZER_COLORS, SERIES_COLORS
 
 #: Spin-box prefixes (short: the race grid is narrow).
 SHORT_LABELS = {"momentum": "β ", "rho": "ρ ", "beta1": "β1 ", "beta2": "β2 ", "eps": "ε "}
-FIELD_WIDTH = 84
+FIELD_WIDTH = 80
 
 
 class ScientificSpinBox(QtWidgets.QDoubleSpinBox):

@@ -147,6 +147,7 @@ class LandscapeView(pg.PlotWidget):
             item.setVisible(False)
             self.plot_item.addItem(item, ignoreBounds=True)
         self._arrow: tuple[np.ndarray, np.ndarray] | None = None
+        self._names: tuple[str, str, str] | None = None
         self.grid: np.ndarray | None = None
         self.grid_rect: QtCore.QRectF | None = None
         self._view_box.sigRangeChanged.connect(self._on_range_changed)
@@ -158,6 +159,10 @@ class LandscapeView(pg.PlotWidget):
 
     # ------------------------------------------------------------------ labels and range
     def set_axis_names(self, x_name: str, y_name: str, note: str = "") -> None:
+        """Axis labels and the title (laid out again only when they change: called every frame)."""
+        if (x_name, y_name, note) == self._names:
+            return
+        self._names = (x_name, y_name, note)
         self.plot_item.setLabel("bottom", x_name)
         self.plot_item.setLabel("left", y_name)
         self.plot_item.setTitle(f"L({x_name}, {y_name})" + (f" · {note}" if note else ""),

@@ -10,61 +10,20 @@ only every :data:`FINE_INTERVAL_S` so the coarse grid keeps up with the animatio
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 
 import numpy as np
 from PyQt5 import QtCore
 
+from app.landscape_jobs import LandscapeJob, LandscapeResult, PathCache, compute, warm
 from app.workers import TaskContext, TaskRunner
 from models.classifiers import ModelSpec, param_labels
-from models.landscape import SliceRequest, default_axes, grid_sizes, span_with_margin
-from models.training import cell_centres
+from models.landscape import default_axes, grid_sizes, span_with_margin
 
 FINE_INTERVAL_S = 0.5
 #: While playing, the worker rests at least this fraction of the time a job took before the next
 #: one: on two cores the animation keeps one to itself.
 REST_FRACTION = 2.0
 START_SPAN = 4.0  # the range first shown around a new w(0)
-
-
-@dataclass(frozen=True)
-class LandscapeJob:
-    spec: ModelSpec
-    theta: np.ndarray
-    axes: tuple[int, int]
-    rect: tuple[float, float, float, float]  # x0, x1, y0, y1
-    data: tuple[np.ndarray, np.ndarray, np.ndarray]
-    l2: float
-    pick_axes: bool
-    fine: bool
-
-
-@dataclass(frozen=True)
-class LandscapeResult:
-    job: LandscapeJob
-    axes: tuple[int, int]
-    size: int
-    cost: np.ndarray
-    gradient: np.ndarray
-    seconds: float
-
-
-class _PathCache:
-    """A racer's path projected on the slice's axes, extended as the history grows."""
-
-    def __init__(self) -> None:
-        self.key, self.xy, self.last = None, np.zeros((0, 2)), None
-
-    def get(self, history, axes: tuple[int, int]) -> np.ndarray:
-        vectors, n = history.vectors, len(self.xy)
-        same = self.key == (id(vectors), axes) and 0 < n <= len(vectors) and vectors[n - 1] is self.last
-        if not same:
-            self.key, n, self.xy = (id(vectors), axes), 0, np.zeros((0, 2))
-        if len(vectors) > n:
-            new = np.array([[v[axes[0]], v[axes[1]]] for v in vectors[n:]])
-            self.xy = np.concatenate([self.xy, new])
-        self.last = vectors[-1] if vectors else None
-        return self.xy
 
 
 class LandscapeController(QtCore.QObject):
@@ -90,7 +49,7 @@ class LandscapeController(QtCore.QObject):
         self._later = QtCore.QTimer(self)
         self._later.setSingleShot(True)
         self._later.timeout.connect(self._start)
-        self._paths: dict[str, _PathCache] = {}
+        self._paths: dict[str, PathCache] = {}
         self._pick_next = True
         self._label_cache: tuple[ModelSpec | None, list[str]] = (None, [])
         panel.axes_changed.connect(self.set_axes)
@@ -211,7 +170,7 @@ class LandscapeController(QtCore.QObject):
         points = []
         for racer in racers:
             history = racer.trainer.history
-            xy = self._paths.setdefault(racer.key, _PathCache()).get(history, self.axes)
+            xy = self._paths.setdefault(racer.key, PathCache()).get(history, self.axes)
             shown = None
             if racer.trainer.viewing is not None:
                 shown = int(np.searchsorted(history.iterations, racer.trainer.viewing, side="right")) - 1
@@ -274,22 +233,10 @@ class LandscapeController(QtCore.QObject):
             self._warm(job)
             return
         self._pending = None
-        landscape, controller = self.landscape, self
+        landscape = self.landscape
 
         def landscape_job(ctx: TaskContext):
-            coarse, fine = grid_sizes(job.spec)
-            started = time.perf_counter()
-            gradient = landscape.gradient(job.spec, job.theta, *job.data, job.l2)
-            axes = default_axes(job.spec, gradient) if job.pick_axes else job.axes
-            for size in (coarse, fine):
-                x0, x1, y0, y1 = job.rect
-                request = SliceRequest(job.theta, axes, cell_centres(x0, x1, size), cell_centres(y0, y1, size))
-                cost = landscape.cost_grid(job.spec, request, *job.data, job.l2)
-                result = LandscapeResult(job, axes, size, cost, gradient, time.perf_counter() - started)
-                if size == fine or not job.fine and controller._pending is not None:
-                    return result
-                ctx.partial(result)
-            return result
+            return compute(job, landscape, ctx, newer_waiting=lambda: self._pending is not None)
 
         self._task = self.runner.submit("landscape", landscape_job, partial=self._on_result, finished=self._on_result,
                                         failed=self._on_failed, done=self._on_done)
@@ -301,8 +248,7 @@ class LandscapeController(QtCore.QObject):
         landscape, spec, rows = self.landscape, job.spec, len(job.data[0])
 
         def warm_job(ctx: TaskContext):
-            ctx.progress(-1, f"Compiling the cost landscape of {spec.label()}…")
-            landscape.warm(spec, rows, grid_sizes(spec))
+            warm(landscape, spec, rows, ctx)
 
         self.panel.set_status(f"Compiling the cost landscape of {spec.label()}…")
         self._task = self.session.runner.submit("compile landscape", warm_job, failed=self._on_failed,

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from models.backend import Backend, as_numpy, compile_function
-from models.classifiers import ModelSpec, cost_expression, param_labels, penalized_names, poly_exponents, unflatten
+from models.classifiers import ModelSpec, cost_expression, penalized_names, poly_exponents, unflatten
 
 #: Rewrites that make the landscape slower (see the module docstring).
 EXCLUDED_REWRITES = ("local_log1p_plusminus_exp", "scan_pushout")
@@ -244,8 +244,3 @@ class Landscape:
         for size in sizes:
             request = SliceRequest(np.zeros(spec.n_params()), (0, 1), np.zeros(size), np.zeros(size))
             self.cost_grid(spec, request, np.zeros((rows, 2)), zeros, zeros)
-
-
-def axis_label(spec: ModelSpec, index: int) -> str:
-    """The readable name of flat parameter ``index`` (w1, b, W2[3,1] …)."""
-    return param_labels(spec)[index]

@@ -13,7 +13,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from pyqtgraph.Qt import QtCore, QtGui
+from pyqtgraph.Qt import QtCore
 
 from widgets.contours import FastIsocurveItem
 
@@ -259,13 +259,3 @@ class LandscapeView(pg.PlotWidget):
         (x0, x1), (y0, y1) = self._view_box.viewRange()
         self.arrow_label.setAnchor((1 if tip[0] > (x0 + x1) / 2 else 0, 0 if tip[1] > (y0 + y1) / 2 else 1))
         self.arrow_label.setPos(tip[0], tip[1])
-
-    def grab_png(self, path: str) -> bool:
-        return self.grab().save(path, "PNG")
-
-
-def swatch(color, size: int = 12) -> QtGui.QIcon:
-    """A small filled square of ``color`` (legend entries in the controls)."""
-    pixmap = QtGui.QPixmap(size, size)
-    pixmap.fill(QtGui.QColor(*color))
-    return QtGui.QIcon(pixmap)

@@ -211,7 +211,7 @@ def test_standardize_toggle_changes_what_the_model_sees(window, qtbot):
 def test_export_views_as_png(window, tmp_path):
     from PyQt5 import QtGui
 
-    for name in ("boundary", "loss", "window"):
+    for name in ("boundary", "loss", "landscape", "window"):
         path = tmp_path / f"{name}.png"
         assert window.export_view(name, str(path))
         image = QtGui.QImage(str(path))

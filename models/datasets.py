@@ -73,6 +73,22 @@ def _spiral(n: int, noise: float, rng: np.random.Generator):
     return np.vstack(xy), np.repeat([0, 1], n)
 
 
+def _noisy_circle(n: int, noise: float, rng: np.random.Generator):
+    # Few points, a round boundary and some labels flipped on purpose (the same number in each
+    # class): a flexible model wraps around the flipped training points and overfits.
+    radius = 0.75
+    angle = rng.uniform(0, 2 * np.pi, size=n)
+    r = radius * np.sqrt(rng.uniform(0, 1, size=n))
+    inside = np.c_[r * np.cos(angle), r * np.sin(angle)]
+    candidates = rng.uniform(-1.5, 1.5, size=(8 * n, 2))
+    outside = candidates[np.hypot(*candidates.T) > radius][:n]
+    labels = np.repeat([0, 1], n)
+    flips = int(round(0.3 * noise * n))
+    chosen = np.r_[rng.choice(n, flips, replace=False), n + rng.choice(n, flips, replace=False)]
+    labels[chosen] = 1 - labels[chosen]
+    return np.vstack([outside, inside]), labels
+
+
 PRESETS: dict[str, Preset] = {
     p.name: p
     for p in (
@@ -82,6 +98,9 @@ PRESETS: dict[str, Preset] = {
         Preset("circles", "Circles", _circles, 50, 0.3, "A ring around a disc."),
         Preset("moons", "Two moons", _moons, 50, 0.3, "Two interleaved half circles."),
         Preset("spiral", "Spiral", _spiral, 100, 0.2, "Two interleaved spiral arms: hard."),
+        Preset("noisy_circle", "Noisy circle (overfitting)", _noisy_circle, 30, 0.5,
+               "60 points, a disc inside a square, some labels flipped: with a held-out split, watch a "
+               "flexible model (polynomial degree 6, a wide MLP) overfit."),
     )
 }
 

@@ -28,6 +28,7 @@ class SweepParam:
 
     name: str
     title: str
+    label: str
     minimum: float
     maximum: float
     default: str
@@ -35,15 +36,19 @@ class SweepParam:
     log: bool = False
     #: Larger values mean a more flexible model (ties in training error go to the most flexible).
     complexity_grows: bool = True
+    #: Plot against a logarithmic axis.
+    log_axis: bool = False
 
 
 PARAMS: dict[str, SweepParam] = {p.name: p for p in (
-    SweepParam("degree", "polynomial degree", 1, MAX_DEGREE, "1,2,3,4,5,6,7,8,9,10"),
-    SweepParam("units", "hidden units per layer", 1, MAX_UNITS, "1,2,4,8,16,32,64"),
-    SweepParam("l2", "L2 penalty λ", 1e-8, 100.0, "1e-5,1e-4,1e-3,0.01,0.1,1", integer=False, log=True,
+    SweepParam("degree", "polynomial degree", "Degree", 1, MAX_DEGREE, "1,2,3,4,5,6,7,8,9,10"),
+    SweepParam("units", "hidden units per layer", "Hidden units", 1, MAX_UNITS, "1,2,4,8,16,32,64"),
+    SweepParam("l2", "L2 penalty λ", "λ (L2)", 1e-8, 100.0, "1e-5,1e-4,1e-3,0.01,0.1,1", integer=False, log=True,
+               complexity_grows=False, log_axis=True),
+    SweepParam("iterations", "iterations", "Iterations", 1, 100_000, "10,20,50,100,200,500,1000,2000,5000",
+               log_axis=True),
+    SweepParam("k", "k (neighbours, k-NN)", "k of k-NN", 1, MAX_K, "1,2,3,5,7,9,15,21,31,45",
                complexity_grows=False),
-    SweepParam("iterations", "iterations", 1, 100_000, "10,20,50,100,200,500,1000,2000,5000"),
-    SweepParam("k", "k (neighbours, k-NN)", 1, MAX_K, "1,2,3,5,7,9,15,21,31,45,63", complexity_grows=False),
 )}
 
 
@@ -96,14 +101,18 @@ class SweepRequest:
         return self.spec.validated()
 
     def model_label(self) -> str:
+        """A short name of what is trained (a plot title)."""
         if self.param == "k":
             return "k-nearest neighbours"
         if self.param == "degree":
-            return "logistic regression on polynomial features"
+            return "Logistic regression on polynomial features"
         if self.param == "units":
             base = self.spec_for(self.values[0])
-            return f"MLP with {len(base.hidden)} hidden layer{'s' if len(base.hidden) > 1 else ''} ({base.activation})"
-        return self.spec.label()
+            return f"MLP, {len(base.hidden)} hidden layer{'s' if len(base.hidden) > 1 else ''}, {base.activation}"
+        spec = self.spec
+        if spec.kind == "poly":
+            return f"Polynomial features, degree {spec.degree}"
+        return "Logistic regression" if spec.kind == "logistic" else spec.label()
 
 
 @dataclass(frozen=True)
@@ -183,6 +192,16 @@ def _finite(value: float) -> float:
     return value if math.isfinite(value) else math.inf
 
 
+def drop_unusable_k(request: SweepRequest, data: SweepData) -> tuple[SweepRequest, tuple]:
+    """k-NN: leave out the k larger than the training split; return the request and what was left out."""
+    if request.param != "k":
+        return request, ()
+    n_train = data.counts[TRAIN]
+    kept = tuple(k for k in request.values if k <= n_train)
+    dropped = tuple(k for k in request.values if k > n_train)
+    return (replace(request, values=kept) if kept else request), dropped
+
+
 def check_request(request: SweepRequest, data: SweepData, class_names: tuple[str, str] = CLASS_NAMES) -> None:
     """Raise ``ValueError`` with every reason the sweep cannot run on this split."""
     problems = split_problems(data.codes, data.labels, need_validation=True, class_names=class_names)
@@ -202,6 +221,16 @@ def sweep_family(request: SweepRequest) -> SweepFamily | None:
     specs = [request.spec_for(v) for v in request.values]
     width = max(max(s.hidden) for s in specs) if specs[0].kind == "mlp" else None
     return SweepFamily.for_spec(specs[0], width)
+
+
+def prepare(request: SweepRequest, data: SweepData, backend, graphs: SweepGraphCache,
+            knn: KNearestCache) -> None:
+    """Build and warm the graph the sweep will use (the slow part the first time; call in a worker)."""
+    family = sweep_family(request)
+    if family is None:
+        knn.get(backend, len(data.x), len(data.x)).warm()
+    else:
+        graphs.get(family, backend).warm(len(data.x))
 
 
 def run_sweep(request: SweepRequest, data: SweepData, backend, graphs: SweepGraphCache | None = None,

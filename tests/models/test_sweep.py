@@ -154,7 +154,19 @@ def test_values_are_parsed_checked_sorted_and_deduplicated():
     assert parse_values("l2", "1e-3;0.1") == (0.001, 0.1)
     for param in PARAMS:
         assert parse_values(param, PARAMS[param].default)
+    assert max(parse_values("k", PARAMS["k"].default)) <= 45  # fits the training split of 100 points at 60 %
     for param, text, fragment in (("degree", "0,2", "1…10"), ("degree", "2.5", "whole numbers"),
                                   ("l2", "0", "> 0"), ("k", "x", "not a number"), ("units", " , ", "at least one")):
         with pytest.raises(ValueError, match=fragment):
             parse_values(param, text)
+
+
+def test_k_larger_than_the_training_split_can_be_left_out_with_a_note():
+    from models.sweep import drop_unusable_k
+
+    xy, labels, codes = noisy_circle(10, 10, 5, 0.0, seed=0)
+    data = SweepData(xy, labels, codes)
+    request, dropped = drop_unusable_k(SweepRequest("k", (1, 5, 10, 15, 20)), data)
+    assert request.values == (1, 5, 10) and dropped == (15, 20)
+    same, none = drop_unusable_k(SweepRequest("degree", (1, 2)), data)
+    assert same.values == (1, 2) and none == ()

@@ -26,17 +26,22 @@ from widgets.sweep_plot import SweepPlot
 
 #: Share of the views' height the metrics / sweep row gets once the split is on.
 BOTTOM_SHARE = 0.48
+#: After the split is switched on: lay out the hidden page, then compile the sweep graph in the worker.
+LAYOUT_DELAY_MS = 150
+WARM_UP_DELAY_MS = 400
 
 
 def _place_beside(widget: QtWidgets.QWidget, extra: QtWidgets.QWidget) -> QtWidgets.QSplitter:
     """Put ``widget`` and ``extra`` side by side in a new splitter, where ``widget`` was."""
     parent = widget.parentWidget()
     splitter = QtWidgets.QSplitter(QtCore.Qt.Orientation.Horizontal)
+    splitter.setSizePolicy(widget.sizePolicy())  # keeps the stretch factor the parent splitter gave it
     if isinstance(parent, QtWidgets.QSplitter):
         sizes = parent.sizes()
         parent.insertWidget(parent.indexOf(widget), splitter)
         splitter.addWidget(widget)
-        parent.setSizes(sizes)
+        if any(sizes):  # before the first show every size is 0, and restoring that would collapse them
+            parent.setSizes(sizes)
     elif parent is not None and parent.layout() is not None:
         parent.layout().replaceWidget(widget, splitter)
         splitter.addWidget(widget)
@@ -71,6 +76,7 @@ class GeneralizationPanel(QtCore.QObject):
         self.pane.addTab(self.selection_page, "Model selection")
         self.point_menu: QtWidgets.QMenu | None = None
         self.early_stopping = False
+        self._pages_laid_out = False
         self._install()
         self._connect()
         self._on_split_changed()
@@ -86,6 +92,14 @@ class GeneralizationPanel(QtCore.QObject):
         self.bottom.setStretchFactor(1, 1)
         self.pane.setMinimumWidth(440)
         self.pane.setVisible(False)
+        self.warm_timer = QtCore.QTimer(self)
+        self.warm_timer.setSingleShot(True)
+        self.warm_timer.setInterval(WARM_UP_DELAY_MS)
+        self.warm_timer.timeout.connect(self._warm_up)
+        self.layout_timer = QtCore.QTimer(self)
+        self.layout_timer.setSingleShot(True)
+        self.layout_timer.setInterval(LAYOUT_DELAY_MS)
+        self.layout_timer.timeout.connect(self._lay_out_pages)
         shortcut = QtWidgets.QShortcut(QtGui.QKeySequence("Ctrl+E"), self.tab)
         shortcut.activated.connect(self.start_sweep)
 
@@ -127,6 +141,7 @@ class GeneralizationPanel(QtCore.QObject):
         self.monitor.updated.connect(self._on_metrics)
         self.canvas.point_menu_requested.connect(self._show_point_menu)
         controls.sweep_requested.connect(self.start_sweep)
+        controls.param.currentIndexChanged.connect(lambda _i: self.split.enabled and self.warm_timer.start())
         controls.stop_requested.connect(sweeper.stop)
         controls.test_requested.connect(sweeper.evaluate_test)
         sweeper.started.connect(self._on_sweep_started)
@@ -141,6 +156,9 @@ class GeneralizationPanel(QtCore.QObject):
         self.pane.setVisible(on)
         if on:
             self._grow_bottom()
+            if not self._pages_laid_out:
+                self.layout_timer.start()
+            self.warm_timer.start()  # compile the sweep graph once the new pane is drawn: they never compete
             width = sum(self.bottom.sizes())
             if width > 0:
                 self.bottom.setSizes([int(0.45 * width), width - int(0.45 * width)])
@@ -150,6 +168,23 @@ class GeneralizationPanel(QtCore.QObject):
                 self.tab.loss_plot.remove_series(name)
             self.tab.loss_plot.set_annotation("early stopping", None)
         self.split.set_enabled(on)
+
+    def _lay_out_pages(self) -> None:
+        """Lay out and paint the hidden Model-selection page once, soon after the pane appears and before
+        the sweep graph compiles: its first layout and paint (pyqtgraph's resize and auto-range) costs
+        ~40 ms of GUI time, which a compiling worker would stretch past 100 ms."""
+        if self._pages_laid_out or not self.pane.isVisible():
+            return
+        self._pages_laid_out = True
+        current = self.pane.currentIndex()
+        self.pane.setCurrentWidget(self.selection_page)
+        QtCore.QCoreApplication.sendPostedEvents()
+        self.selection_page.repaint()
+        self.pane.setCurrentIndex(current)
+
+    def _warm_up(self, *_args) -> None:
+        if self.split.enabled:
+            self.sweeper.warm_up(self.sweep_controls.param_name())
 
     def _on_split_changed(self) -> None:
         plan = self.split.plan
@@ -234,6 +269,7 @@ class GeneralizationPanel(QtCore.QObject):
         self.sweep_controls.show_progress(0, len(request.values))
         self.sweep_controls.show_status("Waiting for the compile thread…" if self.session.busy else "")
         self.pane.setCurrentWidget(self.selection_page)
+        QtCore.QCoreApplication.sendPostedEvents()  # lay the page out now, before the worker competes
 
     def _on_sweep_point(self, _point) -> None:
         sweeper = self.sweeper

@@ -9,14 +9,16 @@ fixed-shape graphs, so it never touches the model the GUI thread is stepping.
 
 from __future__ import annotations
 
+import numpy as np
 from PyQt5 import QtCore
 
 from app.workers import TaskContext, keep_out_of_full_collections
 from models.knn import KNearestCache
 from models.points import CLASS_NAMES
 from models.sweep import (PARAMS, Choice, SweepData, SweepPoint, SweepRequest, check_request, choose,
-                          drop_unusable_k, evaluate_on_test, parse_values, prepare, run_sweep)
+                          drop_unusable_k, evaluate_on_test, parse_values, prepare, run_sweep, sweep_family)
 from models.sweep_models import SweepGraphCache
+from models.training import capacity_for
 
 #: Sweep graphs hold no state, so every window of the process can share them.
 SHARED_GRAPHS = SweepGraphCache()
@@ -63,6 +65,8 @@ class SweepController(QtCore.QObject):
         self.dropped: tuple = ()
         self.task = None
         self.test_task = None
+        self._warming = None
+        self._warmed: set[tuple] = set()
         self._outcome = "done"
 
     @property
@@ -102,11 +106,46 @@ class SweepController(QtCore.QObject):
             ctx.progress(0.0, f"Sweeping the {PARAMS[param].title}…")
             yield from run_sweep(request, data, backend, graphs, knn, check=ctx.check)
 
+        self.started.emit(request)  # views lay out first: the worker's compile would slow their first paint
         self.task = self.session.runner.submit(
             f"sweep {param}", sweep_job, partial=self._on_point, progress=lambda _f, text: self.progress.emit(text),
             cancelled=lambda: self._set_outcome("stopped"), failed=self._on_failed, done=self._on_done)
-        self.started.emit(request)
         return True
+
+    @property
+    def warming(self) -> bool:
+        return self._warming is not None
+
+    def is_warm(self, param: str) -> bool:
+        """The graph a sweep of ``param`` on the current points would use is compiled."""
+        request = SweepRequest(param, parse_values(param, PARAMS[param].default), self.session.spec, steps=1)
+        return (sweep_family(request) or "k-NN", capacity_for(len(self.session.points))) in self._warmed
+
+    def warm_up(self, param: str) -> None:
+        """Compile the graph a sweep of ``param`` would use, in the worker, before the user asks."""
+        if self.running or self._warming is not None or len(self.session.points) == 0:
+            return
+        config, points = self.session.config, self.session.points
+        try:
+            request = SweepRequest(param, parse_values(param, PARAMS[param].default), self.session.spec,
+                                   steps=1, standardize=config.standardize)
+        except ValueError:
+            return
+        rows = capacity_for(len(points))
+        key = (sweep_family(request) or "k-NN", rows)
+        if key in self._warmed:
+            return
+        data = SweepData(np.zeros((len(points), 2)), np.zeros(len(points)), np.zeros(len(points), dtype=np.int8))
+        backend, graphs, knn = self.session.backend, self.graphs, self.knn
+
+        def warm_job(ctx: TaskContext):
+            backend.load()
+            prepare(request, data, backend, graphs, knn)
+            keep_out_of_full_collections()
+
+        self._warming = self.session.runner.submit(
+            f"warm sweep {param}", warm_job, finished=lambda _r: self._warmed.add(key),
+            done=lambda: setattr(self, "_warming", None))
 
     def stop(self) -> None:
         if self.task is not None:

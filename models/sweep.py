@@ -238,13 +238,13 @@ def run_sweep(request: SweepRequest, data: SweepData, backend, graphs: SweepGrap
     """Yield each value's :class:`SweepPoint` in order (``check()`` may raise to stop)."""
     check_request(request, data)
     if request.param == "k":
-        graph = (knn or KNearestCache()).get(backend, len(data.x), len(data.x))
+        graph = (knn if knn is not None else KNearestCache()).get(backend, len(data.x), len(data.x))
         errors, losses, _, _ = graph.evaluate(data.x, data.y, data.masks, data.x, data.y, data.masks[TRAIN])
         for k in request.values:
             i = int(k) - 1
             yield SweepPoint(k, errors[TRAIN, i], errors[VALIDATION, i], losses[TRAIN, i], losses[VALIDATION, i])
         return
-    graphs = graphs or SweepGraphCache()
+    graphs = graphs if graphs is not None else SweepGraphCache()
     specs = [request.spec_for(v) for v in request.values]
     family = sweep_family(request)
     graph = graphs.get(family, backend)
@@ -295,12 +295,12 @@ def evaluate_on_test(request: SweepRequest, data: SweepData, point: SweepPoint, 
     if n_test == 0:
         raise ValueError("The test split is empty: there is nothing to evaluate on.")
     if request.param == "k":
-        graph = (knn or KNearestCache()).get(backend, len(data.x), len(data.x))
+        graph = (knn if knn is not None else KNearestCache()).get(backend, len(data.x), len(data.x))
         errors, losses, _, _ = graph.evaluate(data.x, data.y, data.masks, data.x, data.y, data.masks[TRAIN])
         i = int(point.value) - 1
         return ScoreOnTest(point.value, float(errors[TEST, i]), float(losses[TEST, i]), n_test)
     family = sweep_family(request)
-    graph = (graphs or SweepGraphCache()).get(family, backend)
+    graph = (graphs if graphs is not None else SweepGraphCache()).get(family, backend)
     values = family.embed(point.spec, list(point.params))
     losses, errors, _ = graph.report(data.x, data.y, data.masks, family.mask(point.spec), values)
     return ScoreOnTest(point.value, float(errors[TEST]), float(losses[TEST]), n_test)

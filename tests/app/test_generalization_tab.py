@@ -137,8 +137,10 @@ def test_hidden_splits_are_not_drawn_and_cannot_be_picked(window, panel, qtbot):
 
 def test_a_sweep_can_be_stopped_midway_and_keeps_its_partial_curve(window, panel, qtbot):
     controls, sweeper = panel.sweep_controls, panel.sweeper
+    qtbot.waitUntil(lambda: sweeper.is_warm("degree"), timeout=30_000)  # compiled soon after the split is on
     controls.param.setCurrentIndex(controls.param.findData("iterations"))
     controls.values.setText("100,20000,40000,60000,80000,100000")
+    assert sweeper.is_warm("iterations")  # the same graph serves every polynomial sweep
     gaps, clock, last = [], QtCore.QElapsedTimer(), [0]
     clock.start()
     timer = QtCore.QTimer()
@@ -155,6 +157,7 @@ def test_a_sweep_can_be_stopped_midway_and_keeps_its_partial_curve(window, panel
     assert 1 <= n < 6 and controls.sweep.isEnabled() and "Stopped after" in controls.status.text()
     x, y = panel.sweep_plot.val_curve.getData()
     assert len(x) == n  # the partial curve stays
+    # ≤ 40 ms measured on an idle machine (bench/bench_sweep.py); the margin is for a busy shared one
     assert max(gaps) < 250, f"the event loop stalled {max(gaps)} ms during the sweep"
 
 
@@ -216,3 +219,10 @@ def test_switching_model_while_the_split_is_on_keeps_training_on_the_split(windo
     qtbot.keyClick(window, Qt.Key_S)
     assert len(panel.monitor.curves.iterations) >= 1
     assert isinstance(panel.pane, QtWidgets.QTabWidget)
+
+
+def test_with_the_split_off_the_playground_is_as_it_was(window):
+    tab, s = window.playground, window.session
+    assert not tab.generalization.pane.isVisible() and s.trainer.mask is None
+    assert tab.loss_plot.height() > 0.2 * tab.views.height()  # the loss plot keeps its share of the height
+    assert tab.canvas.split_codes is None and tab.loss_plot.curves.keys() == {"train"}

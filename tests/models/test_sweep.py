@@ -170,3 +170,15 @@ def test_k_larger_than_the_training_split_can_be_left_out_with_a_note():
     assert request.values == (1, 5, 10) and dropped == (15, 20)
     same, none = drop_unusable_k(SweepRequest("degree", (1, 2)), data)
     assert same.values == (1, 2) and none == ()
+
+
+def test_the_cache_passed_in_is_the_one_filled_so_a_second_sweep_compiles_nothing(backend, monkeypatch):
+    from models import sweep_models
+
+    graphs = SweepGraphCache()
+    xy, labels, codes = noisy_circle(30, 10, 5, 0.1, seed=6)
+    data = SweepData(xy, labels, codes)
+    list(run_sweep(SweepRequest("degree", (1, 2), steps=10), data, backend, graphs))
+    assert len(graphs) == 1
+    monkeypatch.setattr(sweep_models, "compile_function", lambda *a, **k: pytest.fail("compiled again"))
+    list(run_sweep(SweepRequest("degree", (3, 7), steps=10), data, backend, graphs))

@@ -16,7 +16,7 @@ from app.split_controller import SplitController
 from app.split_monitor import SplitMonitor
 from app.sweep_controller import SweepController
 from models.metrics import SplitMetrics
-from models.splits import SPLIT_NAMES, TEST, TRAIN, VALIDATION
+from models.splits import SPLIT_NAMES, TEST, TRAIN, VALIDATION, split_problems
 from models.sweep import PARAMS
 from widgets.metrics_panel import MetricsPanel
 from widgets.split_controls import SplitControls
@@ -191,6 +191,18 @@ class GeneralizationPanel(QtCore.QObject):
         self.split_controls.show_plan(plan.train, plan.validation, plan.seed)
         self.split_controls.show_counts(*self.split.counts(), self.split.pinned_count())
         self._show_markers()
+        self._warn_about_the_split()
+
+    def _warn_about_the_split(self) -> None:
+        """A notice (never a dialog) while the training split cannot teach both classes."""
+        notice = self.tab.notice
+        problems = []
+        if self.split.enabled and len(self.session.points):
+            problems = split_problems(self.split.codes(), self.session.points.labels, need_validation=False)
+        if problems:
+            notice.show_message(" ".join(problems))
+        elif notice.isVisible() and notice.label.text().startswith("The training split"):
+            notice.hide()
 
     def _show_markers(self) -> None:
         if not self.split.enabled:
@@ -289,18 +301,19 @@ class GeneralizationPanel(QtCore.QObject):
         diverged = [p.value for p in sweeper.points if p.diverged]
         if sweeper.dropped:
             skipped = ", ".join(f"{v:g}" for v in sweeper.dropped)
-            diverged_note = f" k = {skipped} skipped: more than the {sweeper.data.counts[TRAIN]} training points."
+            diverged_note = f" (k = {skipped} skipped: > {sweeper.data.counts[TRAIN]} training points.)"
         else:
             diverged_note = ""
         if outcome == "stopped":
             controls.show_status(f"Stopped after {n} of {total} values; they stay on the plot.")
         elif outcome == "done":
             chosen = sweeper.chosen()
-            text = f"Best by validation: {chosen.value:g}." if chosen is not None else "No value could be trained."
+            text = (f"Best by validation: {chosen.value:g}." if chosen is not None
+                    else "No value could be trained.")
             if diverged:
                 text += (f" Diverged (NaN/inf) at {', '.join(f'{v:g}' for v in diverged)}: "
                          "try a smaller learning rate.")
-            controls.show_status(text + diverged_note + " Now you may evaluate it on test, once.",
+            controls.show_status(text + diverged_note + " Evaluate it on test once, at the end.",
                                  error=chosen is None)
 
     def _on_test_scored(self, score) -> None:

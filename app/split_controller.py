@@ -126,8 +126,8 @@ class SplitController(QtCore.QObject):
     def request_percentages(self, train: int, validation: int) -> None:
         """New percentages (undoable); validation shrinks to fit, a training split of 0% is refused."""
         if train < 1:
-            self.message.emit("The training split needs at least 1% of the points.")
             self.changed.emit()  # the controls show the plan again
+            self.message.emit("The training split needs at least 1% of the points.")
             return
         validation = max(0, min(int(validation), 100 - int(train)))
         after = SplitPlan(int(train), validation, self.plan.seed, self.plan.pins)

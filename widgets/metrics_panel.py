@@ -40,7 +40,7 @@ class SplitCard(QtWidgets.QFrame):
                 cell.setAlignment(QtCore.Qt.AlignmentFlag.AlignCenter)
                 cell.setMinimumWidth(34)
                 tint = "#e3f1e3" if i == j else "#f8e1e1"
-                cell.setStyleSheet(f"background: {tint}; border-radius: 3px; padding: 3px;")
+                cell.setStyleSheet(f"background: {tint}; border-radius: 3px; padding: 1px 3px;")
                 grid.addWidget(cell, i + 1, j + 1)
         self.cover = QtWidgets.QLabel(HIDDEN_TEST)
         self.cover.setAlignment(QtCore.Qt.AlignmentFlag.AlignCenter)
@@ -67,7 +67,7 @@ class SplitCard(QtWidgets.QFrame):
             return
         accuracy = "—" if math.isnan(metrics.accuracy) else f"{100 * metrics.accuracy:.1f}%"
         loss = "—" if math.isnan(metrics.loss) else f"{metrics.loss:.3f}"
-        self.summary.setText(f"{metrics.n} points<br>accuracy <b>{accuracy}</b><br>loss {loss}")
+        self.summary.setText(f"accuracy <b>{accuracy}</b><br>{metrics.n} points · loss {loss}")
         for row in range(2):
             for col in range(2):
                 self.cells[row][col].setText(str(int(metrics.confusion[row, col])))
@@ -87,13 +87,23 @@ class MetricsPanel(QtWidgets.QWidget):
         self.note.setStyleSheet("color: #555;")
         axes = QtWidgets.QLabel("Confusion matrices: rows are the true class, columns the predicted one.")
         axes.setStyleSheet("color: #777; font-size: 8pt;")
-        layout = QtWidgets.QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
-        layout.setSpacing(3)
+        content = QtWidgets.QWidget()
+        column = QtWidgets.QVBoxLayout(content)
+        column.setContentsMargins(4, 4, 4, 4)
+        column.setSpacing(3)
         for card in self.cards:
-            layout.addWidget(card, 1)
-        layout.addWidget(axes)
-        layout.addWidget(self.note)
+            column.addWidget(card)
+        column.addWidget(axes)
+        column.addWidget(self.note)
+        column.addStretch(1)
+        scroll = QtWidgets.QScrollArea()  # the pane may be shorter than the cards: scroll, never squeeze
+        scroll.setWidget(content)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(scroll)
         self.setToolTip("Loss: mean cross-entropy of the split (the training loss adds the λ penalty)")
 
     def show_metrics(self, metrics: list[SplitMetrics], test_revealed: bool) -> None:

@@ -56,8 +56,10 @@ class SweepControls(QtWidgets.QWidget):
         self.progress.setMaximumHeight(16)
         self.progress.setFixedWidth(110)
         self.status = QtWidgets.QLabel()
-        self.status.setMinimumWidth(10)
-        self.status.setSizePolicy(QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Preferred)
+        self.status.setWordWrap(True)
+        lines = 2  # never taller: a long message is cut, and whole in the tooltip
+        self.status.setFixedHeight(lines * self.status.fontMetrics().lineSpacing() + 4)
+        self.status.setAlignment(QtCore.Qt.AlignmentFlag.AlignTop | QtCore.Qt.AlignmentFlag.AlignLeft)
         first = QtWidgets.QHBoxLayout()
         first.addWidget(self.param)
         first.addWidget(self.values, 1)

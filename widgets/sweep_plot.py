@@ -20,17 +20,16 @@ class SweepPlot(pg.PlotWidget):
     def __init__(self, parent=None) -> None:
         super().__init__(parent=parent)
         self.setBackground("w")
+        self.setMinimumHeight(140)
         self.plot_item = self.getPlotItem()
         self.plot_item.showGrid(x=True, y=True, alpha=0.2)
         self.plot_item.setLabel("left", "error (%)")
         self.plot_item.getAxis("left").enableAutoSIPrefix(False)
         self.plot_item.getAxis("bottom").enableAutoSIPrefix(False)
-        self.legend = self.plot_item.addLegend(offset=(-6, 4), labelTextSize="8pt", verSpacing=-6,
-                                               brush=pg.mkBrush(255, 255, 255, 215))
-        self.train_curve = self.plot_item.plot(name="training error", pen=pg.mkPen(TRAIN_COLOR, width=2),
-                                               symbol="o", symbolSize=7, symbolBrush=TRAIN_COLOR, symbolPen="w")
-        self.val_curve = self.plot_item.plot(name="validation error", pen=pg.mkPen(VAL_COLOR, width=2),
-                                             symbol="s", symbolSize=7, symbolBrush=VAL_COLOR, symbolPen="w")
+        self.train_curve = self.plot_item.plot(pen=pg.mkPen(TRAIN_COLOR, width=2), symbol="o", symbolSize=7,
+                                               symbolBrush=TRAIN_COLOR, symbolPen="w")
+        self.val_curve = self.plot_item.plot(pen=pg.mkPen(VAL_COLOR, width=2), symbol="s", symbolSize=7,
+                                             symbolBrush=VAL_COLOR, symbolPen="w")
         self.best_val = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen(VAL_COLOR, width=1.5,
                                                                              style=QtCore.Qt.PenStyle.DashLine))
         self.best_train = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen(TRAIN_COLOR, width=1.5,
@@ -45,6 +44,7 @@ class SweepPlot(pg.PlotWidget):
             self.plot_item.addItem(item, ignoreBounds=isinstance(item, pg.InfiniteLine))
         self.plot_item.addItem(self.caption, ignoreBounds=True)
         self.param_title = ""
+        self.model = ""
         self.log_x = False
         self.values = np.zeros(0)
         self.train_errors = np.zeros(0)
@@ -57,10 +57,10 @@ class SweepPlot(pg.PlotWidget):
 
     def set_axis(self, title: str, log: bool, model: str = "") -> None:
         """Start a new sweep of ``title`` (log x axis for λ and iterations) for the ``model`` named."""
-        self.param_title, self.log_x = title, log
+        self.param_title, self.log_x, self.model = title, log, model
         self.plot_item.setLabel("bottom", title)
         self.plot_item.setLogMode(x=log, y=False)
-        self.plot_item.setTitle(model or f"Error against {title}", color=(40, 40, 40), size="9pt")
+        self._show_title(False)
         self.set_points([], [], [])
         self.set_choice(None, None)
         self.set_test(None, None)
@@ -74,12 +74,23 @@ class SweepPlot(pg.PlotWidget):
             finite = np.isfinite(errors)
             curve.setData(self.values[finite], errors[finite])
         if len(self.values):
-            # Head-room above the curves for the caption (left) and the legend (right).
+            # Head-room above the curves for the caption
             top = max(5.0, float(np.nanmax([*self.train_errors, *self.val_errors, 0])))
-            self.plot_item.setYRange(-0.03 * top - 1, top * 1.6 + 2, padding=0)
+            self.plot_item.setYRange(-0.03 * top - 1, top * 1.45 + 2, padding=0)
             x = np.array([self._x(v) for v in self.values])
             span = max(x.max() - x.min(), 1e-9 if self.log_x else 1.0)
             self.plot_item.setXRange(x.min() - 0.06 * span, x.max() + 0.06 * span, padding=0)
+
+    def _show_title(self, with_test: bool) -> None:
+        """The title doubles as the legend, so that no legend box ever hides a point."""
+        def key(color, mark, text):
+            return f"<span style='color: rgb{tuple(color)}'>{mark} {text}</span>"
+
+        parts = [key(TRAIN_COLOR, "●", "training"), key(VAL_COLOR, "■", "validation")]
+        if with_test:
+            parts.append(key(TEST_COLOR, "◆", "test (chosen)"))
+        model = f"<span style='color: #555'> — {self.model}</span>" if self.model else ""
+        self.plot_item.setTitle(" · ".join(parts) + " error" + model, size="9pt")
 
     def _x(self, value: float) -> float:
         return math.log10(value) if self.log_x else value
@@ -93,7 +104,7 @@ class SweepPlot(pg.PlotWidget):
         self.best_val_star.setVisible(by_validation is not None)
         if by_validation is not None:
             index = int(np.flatnonzero(self.values == by_validation)[0])
-            self.best_val_star.setData([by_validation], [self.val_errors[index]])
+            self.best_val_star.setData([self._x(by_validation)], [self.val_errors[index]])
         self._lines = []
         if by_validation is not None:
             self._lines.append(f"best by validation: {by_validation:g}")
@@ -106,12 +117,10 @@ class SweepPlot(pg.PlotWidget):
         """Show the chosen model's test error (None: not revealed)."""
         revealed = value is not None and error is not None
         self.test_point.setVisible(revealed)
-        self.legend.removeItem(self.test_point)
-        if revealed:
-            self.legend.addItem(self.test_point, "test error (chosen)")
+        self._show_title(revealed)
         self._lines = [line for line in self._lines if not line.startswith("test error")]
         if revealed:
-            self.test_point.setData([value], [100 * error])
+            self.test_point.setData([self._x(value)], [100 * error])
             self._lines.append(f"test error at {value:g}: {100 * error:.1f}%")
         self._show_caption()
 

@@ -226,3 +226,15 @@ def test_with_the_split_off_the_playground_is_as_it_was(window):
     assert not tab.generalization.pane.isVisible() and s.trainer.mask is None
     assert tab.loss_plot.height() > 0.2 * tab.views.height()  # the loss plot keeps its share of the height
     assert tab.canvas.split_codes is None and tab.loss_plot.curves.keys() == {"train"}
+
+
+def test_a_training_split_without_salmon_is_explained_and_nothing_is_lost(window, panel, qtbot):
+    s, notice = window.session, window.playground.notice
+    salmon = [int(i) for i in np.flatnonzero((panel.split.codes() == TRAIN) & (s.points.labels == 1))]
+    panel.split.request_pin(salmon, VALIDATION)  # as many right-clicks would
+    assert notice.isVisible() and "no salmon" in notice.label.text()
+    qtbot.mouseClick(panel.sweep_controls.sweep, Qt.LeftButton)
+    assert not panel.sweeper.running and "no salmon" in panel.sweep_controls.status.text()
+    assert len(s.points) == 100
+    qtbot.keyClick(window, Qt.Key_Z, Qt.ControlModifier)  # one undo step takes the pins back
+    assert not notice.isVisible() and panel.split.plan.pins == ()

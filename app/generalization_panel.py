@@ -318,6 +318,7 @@ class GeneralizationPanel(QtCore.QObject):
 
     def _on_test_scored(self, score) -> None:
         self.sweep_plot.set_test(score.value, score.error)
+        self.sweep_controls.test.setEnabled(False)  # once per sweep: the number would not change
         error = "—" if math.isnan(score.error) else f"{100 * score.error:.1f}%"
         self.sweep_controls.show_status(f"Test error at {score.value:g}: {error} ({score.n} points). "
                                         "The test set is now used.")

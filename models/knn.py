@@ -33,6 +33,7 @@ class KNearest:
         if references < MAX_K:
             raise ValueError(f"k-NN needs at least {MAX_K} reference rows (padding included), got {references}")
         self.backend, self.dtype = backend, np.dtype(dtype)
+        self._lock = threading.Lock()  # one call at a time: a compiled function's storage is not re-entrant
         self.queries, self.references, self.splits = queries, references, splits
         q = pt.tensor("q", dtype=dtype, shape=(queries, 2))
         yq = pt.tensor("yq", dtype=dtype, shape=(queries,))
@@ -63,7 +64,8 @@ class KNearest:
 
     def evaluate(self, q, yq, masks, r, yr, valid):
         """For every k = 1…MAX_K: error rates and losses (splits, K), predictions and votes (queries, K)."""
-        errors, losses, predicted, votes = self._all_k(*self._cast(q, yq, masks, r, yr, valid))
+        with self._lock:
+            errors, losses, predicted, votes = self._all_k(*self._cast(q, yq, masks, r, yr, valid))
         return (as_numpy(errors).astype(float), as_numpy(losses).astype(float),
                 as_numpy(predicted).astype(np.int64), as_numpy(votes).astype(float))
 

@@ -11,12 +11,13 @@ the tests).
 
 Training runs :data:`CHUNK` gradient steps per compiled call (a ``scan``; JAX needs its length
 fixed, so an ``active`` input turns the steps past the ones asked for into no-ops). The graphs
-hold no state: parameters go in and come out, so a worker thread can use them freely.
+keep no model state (parameters go in and come out), so one graph serves every sweep of the
+process; a lock makes calls from different threads take turns (a compiled function's storage is
+not re-entrant).
 """
 
 from __future__ import annotations
 
-import math
 import threading
 from dataclasses import dataclass
 
@@ -105,6 +106,7 @@ class SweepGraph:
 
         backend.load()
         self.family, self.backend, self.dtype = family, backend, np.dtype(dtype)
+        self._lock = threading.Lock()
         x, y, m = pt.matrix("x", dtype=dtype), pt.vector("y", dtype=dtype), pt.vector("m", dtype=dtype)
         lr, l2 = pt.scalar("lr", dtype=dtype), pt.scalar("l2", dtype=dtype)
         mask = pt.tensor("mask", dtype=dtype, shape=family.mask_shape())
@@ -169,9 +171,10 @@ class SweepGraph:
             if check is not None:
                 check()
             active = min(CHUNK, steps - done)
-            *new, costs = self._train(*self._cast(x, y, m, lr, l2, mask), np.int64(active), *values)
-            costs = as_numpy(costs)[:active]
-            new = [as_numpy(v) for v in new]
+            with self._lock:
+                *new, costs = self._train(*self._cast(x, y, m, lr, l2, mask), np.int64(active), *values)
+                costs = as_numpy(costs)[:active]
+                new = [as_numpy(v) for v in new]
             if not (np.all(np.isfinite(costs)) and all(np.all(np.isfinite(v)) for v in new)):
                 finite = np.isfinite(costs)
                 losses.extend(costs[: int(np.argmin(finite)) if not finite.all() else active].tolist())
@@ -183,7 +186,8 @@ class SweepGraph:
 
     def report(self, x, y, splits: np.ndarray, mask: np.ndarray, values: list[np.ndarray]):
         """Mean cross-entropy (no penalty) and error rate of each row of ``splits``, and every row's P(class 1)."""
-        losses, errors, proba = self._report(*self._cast(x, y, splits, mask, *values))
+        with self._lock:
+            losses, errors, proba = self._report(*self._cast(x, y, splits, mask, *values))
         return as_numpy(losses).astype(float), as_numpy(errors).astype(float), as_numpy(proba).astype(float)
 
     def warm(self, rows: int) -> None:
@@ -214,7 +218,3 @@ class SweepGraphCache:
     def __len__(self) -> int:
         with self._lock:
             return len(self._graphs)
-
-
-def finite_or_nan(value: float) -> float:
-    return float(value) if math.isfinite(value) else math.nan

@@ -179,6 +179,7 @@ def test_a_full_sweep_then_evaluate_on_test_reveals_and_records_the_test_set(win
     score = sweeper.score
     assert panel.sweep_plot.test_point.isVisible() and f"{100 * score.error:.1f}%" in panel.sweep_plot.caption_text()
     assert split.test_revealed and len(split.test_uses) == 1 and "Test set used" in panel.split_controls.test_status.text()
+    assert not controls.test.isEnabled()  # looked at once per sweep
     qtbot.keyClick(window, Qt.Key_S)
     card = panel.metrics.cards[TEST]
     assert card.matrix.isVisibleTo(card) and "test" in window.playground.loss_plot.curves

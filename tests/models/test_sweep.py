@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from models.classifiers import ModelSpec
-from models.splits import TEST, TRAIN, VALIDATION, SplitPlan
+from models.splits import TEST, TRAIN, VALIDATION
 from models.sweep import (PARAMS, SweepData, SweepPoint, SweepRequest, choose, evaluate_on_test, parse_values,
                           run_sweep)
 from models.sweep_models import SweepGraphCache

@@ -9,6 +9,7 @@ import math
 import numpy as np
 from PyQt5 import QtCore, QtWidgets
 
+from app.generalization_panel import attach_generalization
 from app.session import Frame, PlaygroundSession
 from widgets.data_controls import DataControls
 from widgets.loss_plot import LossPlot
@@ -87,6 +88,7 @@ class PlaygroundTab(QtWidgets.QWidget):
         layout.addWidget(scroll)
         layout.addWidget(right, 1)
         self._connect()
+        self.generalization = attach_generalization(self)  # split, metrics, model selection (issue 5)
 
     # ------------------------------------------------------------------ wiring
     def _connect(self) -> None:

@@ -135,8 +135,10 @@ class PlaygroundTab(QtWidgets.QWidget):
         elif self.notice.isVisible() and self.notice.label.text().startswith("There are no"):
             self.notice.hide()
 
-    def _on_model_changed(self, _spec) -> None:
+    def _on_model_changed(self, spec) -> None:
         self.loss_plot.clear_series()
+        if self.model_controls.spec() != spec:
+            self.model_controls.set_spec(spec)  # a model chosen elsewhere (a file, the command line)
 
     def _on_frame(self, frame: Frame) -> None:
         if frame.grid is not None:

@@ -28,6 +28,8 @@ def run(args) -> int:
         width, height = (int(v) for v in args.size.lower().split("x"))
     except ValueError:
         raise CliError(f"--size {args.size!r} is not WIDTHxHEIGHT") from None
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
     ensure_application(headless=True)
     window = create_window(resolve_backend(args.backend))
     session = window.session
@@ -35,14 +37,12 @@ def run(args) -> int:
     session.spec = window.playground.model_controls.spec()
     session.apply_preset(args.preset)
     window.playground.data_controls.preset.setCurrentIndex(window.playground.data_controls.preset.findData(args.preset))
-    render_png(window, Path(args.out) / "playground.png", (width, height))  # lays out before compiling
+    render_png(window, out / "playground.png", (width, height))  # lays out before compiling
     session.start()
     if not wait_until_ready(session):
         raise CliError("the model did not compile within the time limit")
     session.set_lr(0.3)
     session.step(args.steps)
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
     path = render_png(window, out / "playground.png", (width, height))
     print(path)
     session.shutdown()

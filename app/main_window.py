@@ -26,6 +26,8 @@ SHORTCUTS_HELP = """<table>
 <tr><td><b>R</b>, <b>Shift+R</b></td><td>reset w(0) from the seed / with a new seed</td></tr>
 <tr><td><b>Ctrl+Z, Ctrl+Shift+Z</b></td><td>undo / redo any edit of the points</td></tr>
 <tr><td><b>F</b></td><td>frame all points</td></tr>
+<tr><td><b>Right-click a point</b></td><td>pin it to train / validation / test (split on)</td></tr>
+<tr><td><b>Ctrl+E</b></td><td>sweep a hyperparameter (model selection)</td></tr>
 </table>"""
 
 

@@ -9,6 +9,7 @@ import math
 import numpy as np
 from PyQt5 import QtCore, QtWidgets
 
+from app.generalization_panel import attach_generalization
 from app.history_controller import HistoryController
 from app.landscape_controller import LandscapeController
 from app.race_controller import RaceController
@@ -98,6 +99,7 @@ class PlaygroundTab(QtWidgets.QWidget):
         layout.addWidget(scroll)
         layout.addWidget(right, 1)
         self._connect()
+        self.generalization = attach_generalization(self)  # split, metrics, model selection (issue 5)
         self.race = RaceController(session, self.optimizer_controls, self.loss_plot)
         self.history = HistoryController(session, self.race, self.history_slider, self.loss_plot)
         self.landscape = LandscapeController(session, self.landscape_panel, self.race, self.history)
@@ -148,8 +150,10 @@ class PlaygroundTab(QtWidgets.QWidget):
         elif self.notice.isVisible() and self.notice.label.text().startswith("There are no"):
             self.notice.hide()
 
-    def _on_model_changed(self, _spec) -> None:
+    def _on_model_changed(self, spec) -> None:
         self.loss_plot.clear_series()
+        if self.model_controls.spec() != spec:
+            self.model_controls.set_spec(spec)  # a model chosen elsewhere (a file, the command line)
 
     def _on_frame(self, frame: Frame) -> None:
         if frame.grid is not None:

@@ -11,6 +11,7 @@ they are handed.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -137,6 +138,8 @@ class PlaygroundSession(QtCore.QObject):
         #: Optimizers racing beside config.optimizer: their steps are compiled with the model.
         self.race_optimizers: tuple[str, ...] = ()
         self._playing = False
+        #: Which points the model learns from (e.g. a training split); None: all of them.
+        self.train_mask_source: Callable[[PointSet], np.ndarray | None] | None = None
         self.timer = QtCore.QTimer(self)
         self.timer.setInterval(FRAME_INTERVAL_MS)
         self.timer.timeout.connect(self._on_tick)
@@ -169,12 +172,24 @@ class PlaygroundSession(QtCore.QObject):
     def notify_points_changed(self, fit_view: bool = False) -> None:
         """Called by every command after it edited :attr:`points`."""
         if self.trainer is not None:
-            self.trainer.set_points(self.points.xy, self.points.labels)
+            self.trainer.set_points(self.points.xy, self.points.labels, self.train_mask())
         self.points_changed.emit(fit_view)
         if self.ready and self._needs_worker():
             self._prepare()  # the points outgrew the compiled shapes: warm larger ones in the worker
         elif not self._playing:
             self.refresh()
+
+    def train_mask(self) -> np.ndarray | None:
+        """A boolean per point, True where the model learns from it (None: every point)."""
+        return None if self.train_mask_source is None else self.train_mask_source(self.points)
+
+    def set_train_mask_source(self, source: Callable[[PointSet], np.ndarray | None] | None) -> None:
+        """Learn only from the points ``source(points)`` marks (None: all); call again after it changes."""
+        self.train_mask_source = source
+        if self.trainer is not None:
+            self.trainer.set_points(self.points.xy, self.points.labels, self.train_mask())
+            if not self._playing:
+                self.refresh()
 
     def add_point(self, x: float, y: float, label: int) -> None:
         self.undo_stack.push(AddPointCommand(self, x, y, label))
@@ -316,11 +331,11 @@ class PlaygroundSession(QtCore.QObject):
     def _adopt(self, classifier) -> None:
         """Use a warm classifier: same model goes on from where it was, a new model starts at w(0)."""
         if self.trainer is not None and self.trainer.classifier is classifier and self.trainer.spec == self.spec:
-            self.trainer.set_points(self.points.xy, self.points.labels)
+            self.trainer.set_points(self.points.xy, self.points.labels, self.train_mask())
             self.refresh()
         else:
             self.trainer = Trainer(classifier, self.spec, self.config)
-            self.trainer.set_points(self.points.xy, self.points.labels)
+            self.trainer.set_points(self.points.xy, self.points.labels, self.train_mask())
             self.trainer.reset()
             self.model_changed.emit(self.spec)
             self.refresh()

@@ -323,7 +323,8 @@ class Classifier:
 
     # -- values -----------------------------------------------------------------------------
     def get_values(self) -> list[np.ndarray]:
-        return [np.array(p.get_value(borrow=True), dtype=float) for p in self.params]
+        # borrow=True: a JAX-backed shared variable would otherwise dispatch a device copy per call
+        return [np.array(np.asarray(p.get_value(borrow=True)), dtype=float) for p in self.params]
 
     def set_values(self, values: list[np.ndarray]) -> None:
         shapes = [shape for _, shape in self.spec.param_shapes()]

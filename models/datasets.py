@@ -73,6 +73,27 @@ def _spiral(n: int, noise: float, rng: np.random.Generator):
     return np.vstack(xy), np.repeat([0, 1], n)
 
 
+def _noisy_circle(n: int, noise: float, rng: np.random.Generator):
+    # Few points, a round boundary and some labels flipped on purpose (as many in each class),
+    # mostly near the boundary where real labels are ambiguous: a flexible model first learns the
+    # circle, then wraps around the flipped training points, and the validation loss turns up.
+    radius = 0.75
+    angle = rng.uniform(0, 2 * np.pi, size=n)
+    r = radius * np.sqrt(rng.uniform(0, 1, size=n))
+    inside = np.c_[r * np.cos(angle), r * np.sin(angle)]
+    candidates = rng.uniform(-1.5, 1.5, size=(8 * n, 2))
+    outside = candidates[np.hypot(*candidates.T) > radius][:n]
+    xy = np.vstack([outside, inside])
+    labels = np.repeat([0, 1], n)
+    flips = int(round(0.3 * noise * n))
+    nearness = np.exp(-np.abs(np.hypot(*xy.T) - radius) / 0.3)
+    for label in (0, 1):
+        rows = np.arange(label * n, (label + 1) * n)
+        chosen = rng.choice(rows, flips, replace=False, p=nearness[rows] / nearness[rows].sum())
+        labels[chosen] = 1 - label
+    return xy, labels
+
+
 PRESETS: dict[str, Preset] = {
     p.name: p
     for p in (
@@ -82,6 +103,9 @@ PRESETS: dict[str, Preset] = {
         Preset("circles", "Circles", _circles, 50, 0.3, "A ring around a disc."),
         Preset("moons", "Two moons", _moons, 50, 0.3, "Two interleaved half circles."),
         Preset("spiral", "Spiral", _spiral, 100, 0.2, "Two interleaved spiral arms: hard."),
+        Preset("noisy_circle", "Noisy circle (overfitting)", _noisy_circle, 30, 0.5,
+               "60 points, a disc inside a square, some labels flipped: with a held-out split, watch a "
+               "flexible model (polynomial degree 6, a wide MLP) overfit."),
     )
 }
 

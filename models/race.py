@@ -103,7 +103,7 @@ class Race:
                 racer = Racer(name, trainer)
                 self.racers[name] = racer
                 with self._turn(racer):
-                    trainer.set_points(self.primary.xy, self.primary.labels)
+                    trainer.set_points(self.primary.xy, self.primary.labels, self.primary.mask)
                     trainer.set_params(unflatten(self.primary.history.vectors[0], trainer.spec), restart=True)
         self.racers = {n: self.racers[n] for n in wanted}
 
@@ -120,10 +120,11 @@ class Race:
 
     def points_stale(self) -> bool:
         """Some racer trains on other points than the primary (edited while it could not follow)."""
-        xy, config = self.primary.xy, self.primary.config
-        return any(r.trainer.n_points != len(xy) or not np.array_equal(r.trainer.xy, xy)
-                   or not np.array_equal(r.trainer.labels, self.primary.labels)
-                   or r.trainer.config.standardize != config.standardize for r in self.racers.values())
+        p = self.primary
+        return any(r.trainer.n_points != p.n_points or not np.array_equal(r.trainer.xy, p.xy)
+                   or not np.array_equal(r.trainer.labels, p.labels)
+                   or not np.array_equal(r.trainer.train_rows, p.train_rows)
+                   or r.trainer.config.standardize != p.config.standardize for r in self.racers.values())
 
     # ------------------------------------------------------------------ following the primary
     def sync_points(self) -> None:
@@ -131,7 +132,7 @@ class Race:
         with self._turns():
             for racer in self.racers.values():
                 with self._turn(racer) as trainer:
-                    trainer.set_points(self.primary.xy, self.primary.labels)
+                    trainer.set_points(self.primary.xy, self.primary.labels, self.primary.mask)
 
     def restart(self) -> None:
         """Every racer back to the primary's w(0), with fresh optimizer state and empty history."""

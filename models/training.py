@@ -157,6 +157,8 @@ class Trainer:
             classifier.configure(spec)
         self.xy = np.zeros((0, 2))
         self.labels = np.zeros(0, dtype=np.int64)
+        #: Which points the model learns from (a training split); None means all of them.
+        self.mask: np.ndarray | None = None
         self.scaler = Scaler.identity()
         self._padded: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         self._version = 0
@@ -184,18 +186,30 @@ class Trainer:
         return capacity_for(self.n_points)
 
     # -- data ------------------------------------------------------------------------------
-    def set_points(self, xy: np.ndarray, labels: np.ndarray) -> None:
-        """New training points; parameters and history stay (training goes on from here)."""
+    def set_points(self, xy: np.ndarray, labels: np.ndarray, mask: np.ndarray | None = None) -> None:
+        """New points; parameters and history stay (training goes on from here).
+
+        ``mask`` (a boolean per point) picks the rows the model learns from and standardizes
+        on, e.g. a training split; the others are still evaluated (their rows carry weight 0).
+        """
         self.xy = np.array(xy, dtype=float).reshape(-1, 2)
         self.labels = np.array(labels, dtype=np.int64).reshape(-1)
+        self.mask = None if mask is None else np.array(mask, dtype=bool).reshape(-1)
+        if self.mask is not None and len(self.mask) != len(self.labels):
+            raise ValueError(f"{len(self.labels)} points but a mask of {len(self.mask)}")
         self._refit_scaler()
+
+    @property
+    def train_rows(self) -> np.ndarray:
+        """A boolean per point: True where the model learns from it."""
+        return np.ones(self.n_points, dtype=bool) if self.mask is None else self.mask
 
     def set_standardize(self, enabled: bool) -> None:
         self.config.standardize = bool(enabled)
         self._refit_scaler()
 
     def _refit_scaler(self) -> None:
-        self.scaler = Scaler.fit(self.xy) if self.config.standardize else Scaler.identity()
+        self.scaler = Scaler.fit(self.xy[self.train_rows]) if self.config.standardize else Scaler.identity()
         self._padded = None
         self._batches = None
         self._changed()
@@ -210,7 +224,7 @@ class Trainer:
             n = self.n_points
             x[:n] = self.scaler.transform(self.xy)
             y[:n] = self.labels
-            m[:n] = 1.0
+            m[:n] = self.train_rows
             self._padded = (x, y, m)
         return self._padded
 
@@ -285,6 +299,8 @@ class Trainer:
         step or :meth:`evaluate`); non-finite parameters are still caught."""
         if self.n_points == 0:
             return StepReport(0, math.nan, message="There are no points: add some of each class to train.")
+        if not np.any(self.train_rows):
+            return StepReport(0, math.nan, message="No point is in the training split: nothing to learn from.")
         if self.viewing is not None:
             self.rewind(self.viewing)  # stepping from an earlier iterate: what came after is discarded
         x, y, m = self.padded_data()
@@ -352,7 +368,9 @@ class Trainer:
         proba = proba[:n]
         predicted = (proba >= 0.5).astype(np.int64)
         wrong = predicted != self.labels
-        self._evaluation = Evaluation(loss, float(1.0 - wrong.mean()), proba, predicted, wrong)
+        learned = wrong[self.train_rows]
+        accuracy = float(1.0 - learned.mean()) if len(learned) else math.nan
+        self._evaluation = Evaluation(loss, accuracy, proba, predicted, wrong)
         self._evaluation_key = key
         return self._evaluation
 

@@ -94,6 +94,16 @@ def gradient_descent_logistic(x, y, lr, steps, w0=None, b0=0.0, l2=0.0):
     return w, b, losses
 
 
+def knn_predict(query: np.ndarray, reference: np.ndarray, ref_labels: np.ndarray, k: int) -> np.ndarray:
+    """Majority vote of the k nearest reference points (Euclidean); a tie goes to the nearest one's class."""
+    predicted = np.empty(len(query), dtype=np.int64)
+    for row, q in enumerate(query):
+        order = np.argsort(np.sum((reference - q) ** 2, axis=1), kind="stable")[:k]
+        votes = int(np.sum(ref_labels[order]))
+        predicted[row] = 1 if 2 * votes > k else 0 if 2 * votes < k else int(ref_labels[order[0]])
+    return predicted
+
+
 # ------------------------------------------------------------------ optimizers, as published
 def optimizer_updates(name: str, params: list, grad_fn, lr: float, hp: dict, steps: int) -> list[list]:
     """The parameters after each of ``steps`` updates, following each optimizer's published rule.

@@ -28,6 +28,7 @@ class LossPlot(pg.PlotWidget):
         self.plot_item.setMenuEnabled(True)
         self.legend = self.plot_item.addLegend(offset=(-10, 10))
         self.curves: dict[str, pg.PlotDataItem] = {}
+        self.annotations: dict[str, pg.InfiniteLine] = {}
         self.marker = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen((120, 120, 120), style=QtCore.Qt.PenStyle.DashLine))
         self.marker.setVisible(False)
         self.plot_item.addItem(self.marker, ignoreBounds=True)
@@ -64,6 +65,20 @@ class LossPlot(pg.PlotWidget):
         self.marker.setVisible(iteration is not None)
         if iteration is not None:
             self.marker.setValue(iteration)
+
+    def set_annotation(self, name: str, iteration: float | None, color=(90, 90, 90), text: str = "") -> None:
+        """A named vertical line with a label at ``iteration`` (e.g. early stopping); None hides it."""
+        line = self.annotations.get(name)
+        if line is None:
+            line = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen(color, width=1.5, style=QtCore.Qt.PenStyle.DashLine),
+                                   label="", labelOpts={"position": 0.92, "color": color, "anchors": [(0, 0), (0, 0)],
+                                                        "fill": pg.mkBrush(255, 255, 255, 200)})
+            self.plot_item.addItem(line, ignoreBounds=True)
+            self.annotations[name] = line
+        line.setVisible(iteration is not None)
+        if iteration is not None:
+            line.setValue(iteration)
+            line.label.setFormat(text)
 
     def series_data(self, name: str) -> tuple[np.ndarray, np.ndarray]:
         """The (x, y) a series currently shows (for tests and exports)."""

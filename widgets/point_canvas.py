@@ -8,6 +8,10 @@ Mouse: left-click adds a trout (class 0); right-click or Shift+click adds a salm
 click a point to select it (Shift+click to add it to the selection); drag a point to move it
 (the whole selection moves with it); Ctrl+click deletes a point; drag on empty space pans,
 the wheel zooms. Keys: Delete/Backspace deletes the selection, Ctrl+A selects all, Esc clears.
+Right-click on a point asks for its context menu (the application decides what it holds).
+
+With a train/validation/test split set (:meth:`set_splits`), each split has its own marker
+(filled = train, hollow = validation, cross = test) and each can be hidden.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from pyqtgraph.Qt import QtCore, QtGui
 
 from widgets.boundary_view import BoundaryLayer
 from widgets.palette import CLASS_COLORS
+from widgets.split_style import marker_style
 
 PICK_RADIUS_PX = 9.0
 POINT_SIZE = 11
@@ -32,7 +37,8 @@ class _EditingViewBox(pg.ViewBox):
         self._canvas = canvas
 
     def mouseClickEvent(self, ev) -> None:  # noqa: N802 - pyqtgraph override
-        if self._canvas._on_click(self.mapSceneToView(ev.scenePos()), ev.button(), ev.modifiers()):
+        if self._canvas._on_click(self.mapSceneToView(ev.scenePos()), ev.button(), ev.modifiers(),
+                                  ev.screenPos().toPoint()):
             ev.accept()
         else:
             super().mouseClickEvent(ev)
@@ -67,6 +73,8 @@ class PointCanvas(pg.PlotWidget):
     selection_changed(list)
     view_changed(QRectF)
         The visible data rectangle changed (pan, zoom, resize).
+    point_menu_requested(int, QPoint)
+        Right-click on a point: its index and where (screen coordinates) to open a menu.
     """
 
     add_requested = QtCore.pyqtSignal(float, float, int)
@@ -75,6 +83,7 @@ class PointCanvas(pg.PlotWidget):
     move_finished = QtCore.pyqtSignal(list, object, object)
     selection_changed = QtCore.pyqtSignal(list)
     view_changed = QtCore.pyqtSignal(QtCore.QRectF)
+    point_menu_requested = QtCore.pyqtSignal(int, QtCore.QPoint)
 
     def __init__(self, parent=None) -> None:
         self._view_box = _EditingViewBox(self)
@@ -94,7 +103,14 @@ class PointCanvas(pg.PlotWidget):
         self.wrong_layer = _PassiveScatter(size=POINT_SIZE + 3, pxMode=True, brush=None, pen=pg.mkPen("k", width=2.5))
         self.selected_layer = _PassiveScatter(size=POINT_SIZE + 8, pxMode=True, brush=None,
                                               pen=pg.mkPen((255, 190, 0), width=3))
-        for z, layer in enumerate([*self.class_layers, self.wrong_layer, self.selected_layer], start=10):
+        #: Validation (hollow) and test (cross) markers per class, used once splits are set.
+        self.split_layers = {(split, label): _PassiveScatter(pxMode=True, **marker_style(split, label))
+                             for split in (1, 2) for label in (0, 1)}
+        self.split_codes: np.ndarray | None = None
+        self.hidden_splits: set[int] = set()
+        self.ring_splits: set[int] = {0, 1, 2}
+        layers = [*self.class_layers, *self.split_layers.values(), self.wrong_layer, self.selected_layer]
+        for z, layer in enumerate(layers, start=10):
             layer.setZValue(z)
             self.plot_item.addItem(layer)
         self.xy = np.zeros((0, 2))
@@ -136,13 +152,47 @@ class PointCanvas(pg.PlotWidget):
             self.misclassified = mask
             self._redraw_rings()
 
+    def set_splits(self, codes: np.ndarray | None, hidden: set[int] | None = None,
+                   ring_splits: set[int] | None = None) -> None:
+        """Draw each point by its split code (0 train, 1 validation, 2 test), or all alike (None).
+
+        ``hidden`` splits are not drawn (nor picked); misclassified rings are drawn only on points
+        of ``ring_splits``.
+        """
+        self.split_codes = None if codes is None else np.asarray(codes, dtype=np.int8).reshape(-1)
+        self.hidden_splits = set(hidden or ())
+        self.ring_splits = {0, 1, 2} if ring_splits is None else set(ring_splits)
+        self._redraw()
+
+    def _codes(self) -> np.ndarray | None:
+        codes = self.split_codes
+        return codes if codes is not None and len(codes) == len(self.labels) else None
+
+    def shown_mask(self) -> np.ndarray:
+        """A boolean per point: drawn (its split is not hidden)."""
+        codes = self._codes()
+        if codes is None:
+            return np.ones(len(self.labels), dtype=bool)
+        return ~np.isin(codes, list(self.hidden_splits))
+
     def _redraw(self) -> None:
+        codes, shown = self._codes(), self.shown_mask()
+        filled = shown if codes is None else shown & (codes == 0)
         for label, layer in enumerate(self.class_layers):
-            layer.setData(pos=self.xy[self.labels == label])
+            layer.setData(pos=self.xy[(self.labels == label) & filled])
+        for (split, label), layer in self.split_layers.items():
+            rows = np.zeros(len(self.labels), dtype=bool) if codes is None else shown & (codes == split)
+            layer.setData(pos=self.xy[rows & (self.labels == label)])
         self._redraw_rings()
 
     def _redraw_rings(self) -> None:
-        self.wrong_layer.setData(pos=self.xy[self.misclassified] if len(self.misclassified) == len(self.xy) else [])
+        ringed = np.zeros(len(self.xy), dtype=bool)
+        if len(self.misclassified) == len(self.xy):
+            codes = self._codes()
+            ringed = self.misclassified & self.shown_mask()
+            if codes is not None:
+                ringed &= np.isin(codes, list(self.ring_splits))
+        self.wrong_layer.setData(pos=self.xy[ringed])
         chosen = [i for i in self.selection if i < len(self.xy)]
         self.selected_layer.setData(pos=self.xy[chosen] if chosen else np.zeros((0, 2)))
 
@@ -170,6 +220,7 @@ class PointCanvas(pg.PlotWidget):
             return None
         px, py = self._view_box.viewPixelSize()
         d = np.hypot((self.xy[:, 0] - pos.x()) / px, (self.xy[:, 1] - pos.y()) / py)
+        d[~self.shown_mask()] = np.inf  # hidden points cannot be picked
         best = int(np.argmin(d))
         return best if d[best] <= PICK_RADIUS_PX else None
 
@@ -179,7 +230,7 @@ class PointCanvas(pg.PlotWidget):
         self.selection_changed.emit(list(self.selection))
 
     # -- gestures ------------------------------------------------------------------------
-    def _on_click(self, pos: QtCore.QPointF, button, modifiers) -> bool:
+    def _on_click(self, pos: QtCore.QPointF, button, modifiers, screen_pos: QtCore.QPoint | None = None) -> bool:
         ctrl = bool(modifiers & Qt.KeyboardModifier.ControlModifier)
         shift = bool(modifiers & Qt.KeyboardModifier.ShiftModifier)
         hit = self.point_at(pos)
@@ -198,6 +249,9 @@ class PointCanvas(pg.PlotWidget):
             return True
         if button == Qt.MouseButton.RightButton and hit is None:
             self.add_requested.emit(pos.x(), pos.y(), 1)
+            return True
+        if button == Qt.MouseButton.RightButton:
+            self.point_menu_requested.emit(hit, screen_pos if screen_pos is not None else QtGui.QCursor.pos())
             return True
         return button == Qt.MouseButton.RightButton
 

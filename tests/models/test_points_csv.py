@@ -63,3 +63,23 @@ def test_unreadable_files(tmp_path):
 
 def test_format_uses_the_header():
     assert format_points_csv(np.array([[1.0, 2.0]]), np.array([1])).splitlines() == ["x1,x2,label", "1.0,2.0,1"]
+
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_CELLS = st.sampled_from(["1", "-2.5", "1e309", "nan", "inf", "trout", "Salmon", "0", "1", "", " ", "x", "\"", "\"a,b\"",
+                          "1,2", "\n", "\r", "\x00", "label", "x1", "ü", "1e-400", "0x10", "--1"])
+
+
+@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(st.text(max_size=300),
+                 st.lists(st.lists(_CELLS, max_size=5), max_size=12).map(
+                     lambda rows: "x1,x2,label\n" + "\n".join(",".join(r) for r in rows))))
+def test_any_text_gives_points_or_a_points_file_error(text):
+    try:
+        xy, labels = parse_points_csv(text)
+    except PointsFileError as error:
+        assert str(error)
+    else:
+        assert xy.shape == (len(labels), 2) and np.all(np.isfinite(xy)) and set(labels.tolist()) <= {0, 1}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 
 from PyQt5 import QtCore, QtWidgets
 
@@ -16,6 +17,12 @@ from models.datasets import make_preset
 from models.model_cache import ClassifierCache
 
 
+#: How long a thread may hold the GIL while another waits for it (CPython's default is 5 ms). Workers
+#: compile in Python; the GUI thread paints with many short Python calls (pyqtgraph items), and each
+#: waited up to 5 ms for the GIL, so a repaint during a compile took over 100 ms. 1 ms keeps it short.
+GIL_SWITCH_INTERVAL_S = 0.001
+
+
 def create_window(backend: Backend, points_path: str | None = None, cache: ClassifierCache | None = None,
                   prewarm: bool = False) -> MainWindow:
     """A window over a new session holding the trout/salmon preset (or the given CSV).
@@ -23,6 +30,7 @@ def create_window(backend: Backend, points_path: str | None = None, cache: Class
     ``prewarm`` compiles the other playground architectures in the background once the first
     model is ready, so that switching model later is instant.
     """
+    sys.setswitchinterval(GIL_SWITCH_INTERVAL_S)
     session = PlaygroundSession(backend, cache=cache, prewarm=prewarm)
     window = MainWindow(session)
     xy, labels = make_preset("trout_salmon")
@@ -40,8 +48,6 @@ def run_gui(args) -> int:
     try:
         backend = resolve_backend(args.backend)
     except ValueError as error:
-        import sys
-
         print(f"descida: error: {error}", file=sys.stderr)
         return 2
     prewarm = os.environ.get("DESCIDA_PREWARM", "1") != "0"

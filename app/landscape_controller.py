@@ -62,6 +62,7 @@ class LandscapeController(QtCore.QObject):
         session.restarted.connect(self._on_restarted)
         session.frame_ready.connect(self._on_frame)
         session.closing.connect(self.shutdown)
+        session.busy_changed.connect(lambda busy: None if busy else self._start())
 
     # ------------------------------------------------------------------ the user's choices
     def set_axes(self, i: int, j: int) -> None:
@@ -111,8 +112,8 @@ class LandscapeController(QtCore.QObject):
         self._pick_next = self.auto_axes and spec.kind != "logistic"
         self.panel.set_parameters(self._all_labels(spec), self.axes)
         self.view.clear_grid()
-        for name in list(self.view.path_names()):
-            self.view.remove_path(name)
+        for name in self.view.path_names():  # emptied, not removed: the same racers come back at once
+            self.view.clear_path(name)
         self._paths.clear()
         self.last_result = None
         self._restart_range()
@@ -222,8 +223,8 @@ class LandscapeController(QtCore.QObject):
 
     def _start(self) -> None:
         job = self._pending
-        if job is None or self._task is not None:
-            return
+        if job is None or self._task is not None or self.session.busy:
+            return  # while the session compiles, the cores are its (busy_changed starts the job after)
         rest = self._rest_until - time.monotonic()
         if rest > 0 and self.session.playing:
             self._later.start(int(rest * 1000) + 1)
@@ -235,8 +236,11 @@ class LandscapeController(QtCore.QObject):
         self._pending = None
         landscape = self.landscape
 
+        def skip_fine() -> bool:  # read on the worker thread: plain attributes only
+            return (not job.fine and self._pending is not None) or self.session.busy
+
         def landscape_job(ctx: TaskContext):
-            return compute(job, landscape, ctx, newer_waiting=lambda: self._pending is not None)
+            return compute(job, landscape, ctx, skip_fine)
 
         self._task = self.runner.submit("landscape", landscape_job, partial=self._on_result, finished=self._on_result,
                                         failed=self._on_failed, done=self._on_done)

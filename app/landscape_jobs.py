@@ -3,13 +3,15 @@ pass (coarse, then fine), and the compile that comes first; plus the paths proje
 
 from __future__ import annotations
 
+import os
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
-from app.workers import TaskContext
+from app.workers import TaskContext, collection_paused
 from models.classifiers import ModelSpec
 from models.landscape import Landscape, SliceRequest, default_axes, grid_sizes
 from models.training import cell_centres
@@ -59,10 +61,24 @@ class PathCache:
         return self.xy
 
 
+#: The landscape worker's niceness (Linux threads have their own): the GUI thread and the session's
+#: compiles come first when the cores are busy.
+WORKER_NICENESS = 5
+
+
+def _yield_to_other_threads() -> None:
+    if hasattr(os, "setpriority") and hasattr(threading, "get_native_id"):
+        try:
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), WORKER_NICENESS)
+        except OSError:
+            pass  # not permitted here: only the scheduling order changes
+
+
 def compute(job: LandscapeJob, landscape: Landscape, ctx: TaskContext,
-            newer_waiting: Callable[[], bool]) -> LandscapeResult:
+            skip_fine: Callable[[], bool]) -> LandscapeResult:
     """The gradient at the job's parameters, then the coarse grid (sent as a partial result), then the
-    fine one, unless the job allows skipping it and a newer job waits."""
+    fine one unless ``skip_fine()`` says otherwise when the coarse one is done."""
+    _yield_to_other_threads()
     coarse, fine = grid_sizes(job.spec)
     started = time.perf_counter()
     gradient = landscape.gradient(job.spec, job.theta, *job.data, job.l2)
@@ -72,13 +88,17 @@ def compute(job: LandscapeJob, landscape: Landscape, ctx: TaskContext,
         request = SliceRequest(job.theta, axes, cell_centres(x0, x1, size), cell_centres(y0, y1, size))
         cost = landscape.cost_grid(job.spec, request, *job.data, job.l2)
         result = LandscapeResult(job, axes, size, cost, gradient, time.perf_counter() - started)
-        if size == fine or (not job.fine and newer_waiting()):
+        if size == fine or skip_fine():
             return result
         ctx.partial(result)
     return result
 
 
 def warm(landscape: Landscape, spec: ModelSpec, rows: int, ctx: TaskContext) -> None:
-    """Compile the landscape's functions for ``spec`` and generate code for these shapes."""
+    """Compile the landscape's functions for ``spec`` and generate code for these shapes.
+
+    Without the collector: building the MLP's vectorized graph allocates enough objects to start a
+    full collection, which held the GIL (and so the GUI thread) for 70–80 ms."""
     ctx.progress(-1, f"Compiling the cost landscape of {spec.label()}…")
-    landscape.warm(spec, rows, grid_sizes(spec))
+    with collection_paused():
+        landscape.warm(spec, rows, grid_sizes(spec))

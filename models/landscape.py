@@ -198,7 +198,7 @@ class Landscape:
             function = self._build_gradient(spec)
             with self._lock:
                 function = self._functions.setdefault(key, function)
-        cast = lambda v: np.asarray(v, dtype=self.dtype)  # noqa: E731
+        cast = self._cast
         args = [cast(x), cast(y), cast(m), cast(l2), *(cast(v) for v in unflatten(theta, spec))]
         if spec.kind in LINEAR_KINDS:
             args.append(np.array(poly_exponents(spec.effective_degree), dtype=np.int8).T)
@@ -207,6 +207,12 @@ class Landscape:
         return np.concatenate([np.ravel(as_numpy(g)) for g in grads]).astype(float)
 
     # ------------------------------------------------------------------ calling
+    def _cast(self, value) -> np.ndarray:
+        """In the landscape's dtype; parameters too large for float32 become ±inf (the grid shows no
+        finite cost there) without a warning."""
+        with np.errstate(over="ignore", invalid="ignore"):
+            return np.asarray(value, dtype=self.dtype)
+
     def cost_grid(self, spec: ModelSpec, request: SliceRequest, x: np.ndarray, y: np.ndarray, m: np.ndarray,
                   l2: float = 0.0) -> np.ndarray:
         """The cost on the grid ``request.b`` × ``request.a`` (rows × columns), as float64."""
@@ -217,7 +223,7 @@ class Landscape:
         theta = np.asarray(request.theta, dtype=float)
         if theta.shape != (n_params,):
             raise ValueError(f"{spec.label()} has {n_params} parameters, got {theta.shape}")
-        cast = lambda v: np.asarray(v, dtype=self.dtype)  # noqa: E731
+        cast = self._cast
         args = [cast(x), cast(y), cast(m), cast(theta), np.int64(i), np.int64(j), cast(request.a), cast(request.b),
                 cast(l2)]
         if spec.kind in LINEAR_KINDS:

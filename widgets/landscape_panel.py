@@ -31,13 +31,16 @@ class LandscapePanel(QtWidgets.QWidget):
         for combo, which in ((self.x_axis, "x"), (self.y_axis, "y")):
             combo.setToolTip(f"The parameter along {which}; every other parameter stays at its current value")
             combo.setMaxVisibleItems(20)
-            combo.setSizeAdjustPolicy(QtWidgets.QComboBox.SizeAdjustPolicy.AdjustToContents)
+            # not AdjustToContents: measuring thousands of MLP parameter names on every model switch is slow
+            combo.setSizeAdjustPolicy(QtWidgets.QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(9)
         self.arrow = QtWidgets.QCheckBox("−∇L arrow")
         self.arrow.setChecked(True)
         self.arrow.setToolTip("Show the direction of steepest descent at the current point (G)")
         self.fit = QtWidgets.QToolButton()
         self.fit.setText("Fit")
         self.fit.setToolTip("Frame every path and follow them again (after a pan or zoom)")
+        self._labels: list[str] = []
         self.status = QtWidgets.QLabel()
         self.status.setStyleSheet("color: #555; font-size: 8pt;")
         top = QtWidgets.QHBoxLayout()
@@ -62,12 +65,13 @@ class LandscapePanel(QtWidgets.QWidget):
 
     def set_parameters(self, labels: list[str], axes: tuple[int, int]) -> None:
         """Offer these parameter names and select ``axes`` (without emitting)."""
-        for combo in (self.x_axis, self.y_axis):
-            blocked = combo.blockSignals(True)
-            if [combo.itemText(i) for i in range(combo.count())] != labels:
+        if labels != self._labels:
+            self._labels = list(labels)
+            for combo in (self.x_axis, self.y_axis):
+                blocked = combo.blockSignals(True)
                 combo.clear()
                 combo.addItems(labels)
-            combo.blockSignals(blocked)
+                combo.blockSignals(blocked)
         self.show_axes(axes)
 
     def show_axes(self, axes: tuple[int, int]) -> None:

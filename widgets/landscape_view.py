@@ -89,6 +89,12 @@ class _Path:
 
     def set_data(self, xy: np.ndarray, shown: int | None, pixel: tuple[float, float] | None = None) -> None:
         n = len(xy) if shown is None else min(int(shown) + 1, len(xy))
+        if n == 0:
+            for item in (self.line, self.future):
+                item.setData([], [])
+            for item in (self.start, self.current):
+                item.setData(pos=np.zeros((0, 2)))
+            return
         line = _thinned(xy[:n], pixel)
         tail = _thinned(xy[n - 1 :], pixel) if 0 < n < len(xy) else np.zeros((0, 2))
         self.line.setData(line[:, 0], line[:, 1])
@@ -212,6 +218,11 @@ class LandscapeView(pg.PlotWidget):
         if path is None:
             path = self.paths[name] = _Path(self.plot_item, name, color, halo)
         path.set_data(np.asarray(xy, dtype=float).reshape(-1, 2), shown, self._view_box.viewPixelSize())
+
+    def clear_path(self, name: str) -> None:
+        """Empty path ``name`` but keep its items (and its legend entry) for new data."""
+        if name in self.paths:
+            self.paths[name].set_data(np.zeros((0, 2)), None)
 
     def remove_path(self, name: str) -> None:
         path = self.paths.pop(name, None)

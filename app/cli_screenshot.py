@@ -43,6 +43,7 @@ def run(args) -> int:
         raise CliError("the model did not compile within the time limit")
     session.set_lr(0.3)
     session.step(args.steps)
+    window.playground.landscape.wait_until_drawn()  # the cost landscape compiles in its worker
     path = render_png(window, out / "playground.png", (width, height))
     print(path)
     session.shutdown()

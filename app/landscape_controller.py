@@ -68,7 +68,7 @@ class LandscapeController(QtCore.QObject):
     def set_axes(self, i: int, j: int) -> None:
         if i == j:
             return
-        self.axes, self.auto_axes = (int(i), int(j)), False
+        self.axes, self.auto_axes, self._pick_next = (int(i), int(j)), False, False
         self.panel.show_axes(self.axes)
         self._paths.clear()
         self.fit()
@@ -158,7 +158,7 @@ class LandscapeController(QtCore.QObject):
         if spec.kind == "logistic" and len(held) == 1:
             note = f"{self._all_labels(spec)[held[0]]} held at its current value {theta[held[0]]:.3g}"
         else:
-            note = f"the other {len(held)} parameters at their current values"
+            note = f"{len(held)} others at their current values"
         self.view.set_axis_names(*self._labels(), note=note)
 
     def _draw_paths(self) -> np.ndarray:
@@ -216,8 +216,8 @@ class LandscapeController(QtCore.QObject):
         self._pending = LandscapeJob(
             spec=trainer.spec, theta=trainer.flat_params(), axes=self.axes, rect=self._rect,
             data=trainer.padded_data(), l2=s.config.l2, pick_axes=self._pick_next,
-            fine=not s.playing or time.monotonic() - self._last_fine >= FINE_INTERVAL_S)
-        self._pick_next = False
+            fine=not s.playing or time.monotonic() - self._last_fine >= FINE_INTERVAL_S,
+            w0=trainer.history.vectors[0] if self._pick_next and len(trainer.history) else None)
         if self._task is None and not self._later.isActive():
             self._start()
 
@@ -262,6 +262,8 @@ class LandscapeController(QtCore.QObject):
         trainer = self.session.trainer
         if trainer is None or result.job.spec != trainer.spec:
             return  # computed for a model no longer in use
+        if result.job.pick_axes:
+            self._pick_next = False  # picked once per descent (until the next w(0) or model)
         if result.job.pick_axes and self.auto_axes and result.axes != self.axes:
             self.axes = result.axes
             self.panel.show_axes(self.axes)
@@ -290,6 +292,22 @@ class LandscapeController(QtCore.QObject):
         now = time.monotonic()
         self._rest_until = now + REST_FRACTION * (now - self._job_started)
         self._start()
+
+    def is_drawn(self) -> bool:
+        """The fine grid for the current parameters is on screen and nothing is queued."""
+        r, trainer = self.last_result, self.session.trainer
+        return (r is not None and trainer is not None and self._task is None and self._pending is None
+                and r.size == grid_sizes(trainer.spec)[1] and np.array_equal(r.job.theta, trainer.flat_params()))
+
+    def wait_until_drawn(self, timeout_s: float = 60.0) -> bool:
+        """Process events until :meth:`is_drawn` (headless commands and tests)."""
+        app, clock = QtCore.QCoreApplication.instance(), QtCore.QElapsedTimer()
+        clock.start()
+        while not self.is_drawn():
+            app.processEvents(QtCore.QEventLoop.ProcessEventsFlag.AllEvents, 50)
+            if clock.elapsed() > timeout_s * 1000:
+                return False
+        return True
 
     def shutdown(self) -> None:
         self._pending = None

@@ -29,6 +29,7 @@ class LandscapeJob:
     l2: float
     pick_axes: bool
     fine: bool
+    w0: np.ndarray | None = None  # where the descent started: the default axes are the steepest there
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,10 @@ def compute(job: LandscapeJob, landscape: Landscape, ctx: TaskContext,
     coarse, fine = grid_sizes(job.spec)
     started = time.perf_counter()
     gradient = landscape.gradient(job.spec, job.theta, *job.data, job.l2)
-    axes = default_axes(job.spec, gradient) if job.pick_axes else job.axes
+    axes = job.axes
+    if job.pick_axes:
+        at_start = gradient if job.w0 is None else landscape.gradient(job.spec, job.w0, *job.data, job.l2)
+        axes = default_axes(job.spec, at_start)
     x0, x1, y0, y1 = job.rect
     for size in (coarse, fine):
         request = SliceRequest(job.theta, axes, cell_centres(x0, x1, size), cell_centres(y0, y1, size))

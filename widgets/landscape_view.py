@@ -47,11 +47,12 @@ def _cost_ticks(values, scale, spacing) -> list[str]:
 
 
 def _cost_tick_values(lo: float, hi: float, size: float) -> list[tuple[float, list[float]]]:
-    """Round costs (1-2-5, or finer on a narrow range) at their log10 positions on the colour bar."""
-    for mantissas in ((1, 2, 5), (1, 1.5, 2, 3, 5, 7), (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 7, 8, 9)):
+    """Round costs (1-2-5, or 1…9 on a narrow range) at their log10 positions on the colour bar.
+    Labels stay at most three characters wide below 10 (0.2, 0.5, 1, 3…): the bar is narrow."""
+    for mantissas in ((1, 2, 5), tuple(range(1, 10))):
         values = [math.log10(m * 10.0**k) for k in range(math.floor(lo) - 1, math.ceil(hi) + 1) for m in mantissas]
         inside = [v for v in values if lo <= v <= hi]
-        if len(inside) >= 4:
+        if len(inside) >= 3:
             break
     return [(1.0, inside)]
 
@@ -134,7 +135,7 @@ class LandscapeView(pg.PlotWidget):
         self.image.setColorMap(self.colormap)
         self.plot_item.addItem(self.image)
         self.colorbar = pg.ColorBarItem(values=(0.0, 1.0), colorMap=self.colormap, interactive=False, width=14,
-                                        label="training cost L (log scale)", colorMapMenu=False)
+                                        label="training cost L (log colours)", colorMapMenu=False)
         self.colorbar.setImageItem(self.image, insert_in=self.plot_item)
         self.colorbar.axis.tickStrings = _cost_ticks
         self.colorbar.axis.tickValues = _cost_tick_values

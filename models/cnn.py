@@ -151,6 +151,7 @@ class DigitsCNN:
         self._loss = pt.sum(self._m * nll) / pt.maximum(pt.sum(self._m), 1)
         self._functions: dict[str, object] = {}
         self._state: dict[str, list] = {}
+        self.is_compiled = False
 
     # -- compiled functions ----------------------------------------------------------------
     def _step_function(self, which: str):
@@ -192,6 +193,7 @@ class DigitsCNN:
                                     lr=0.0, head_only=which == "head")
         self.set_weights(saved)
         self.reset_optimizer()
+        self.is_compiled = True
 
     # -- training and inference --------------------------------------------------------------
     def class_mask(self, classes=None) -> np.ndarray:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import time
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -166,7 +167,7 @@ def read_weights(path: str | Path) -> tuple[CNNSpec, dict[str, np.ndarray]]:
         raise
     except FileNotFoundError:
         raise WeightsFileError(f"{path}: no such file") from None
-    except (OSError, ValueError, KeyError, EOFError) as error:
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as error:
         raise WeightsFileError(f"{path.name}: not a readable .npz weights file ({error})") from None
     try:
         spec = CNNSpec(c1, c2, n_classes, size).validated()

@@ -40,3 +40,19 @@ def shared_mapper(backend: Backend, dtype: str = "float32") -> FeatureMapper:
         if mapper is None:
             mapper = _MAPPERS[key] = FeatureMapper(backend, dtype)
         return mapper
+
+
+def cnn_backend(backend: Backend) -> Backend:
+    """The back end for the CNN: the app's, except PYTORCH (its dispatch fails on these graphs)
+    which falls back to the fastest available one (JAX: see MEASURED and bench/bench_cnn.py)."""
+    if backend.name != "pytorch":
+        return backend
+    from models.backend import resolve_backend
+
+    return resolve_backend(next(n for n in ("jax", "numba", "c") if _available(n)))
+
+
+def _available(name: str) -> bool:
+    from models.backend import is_available
+
+    return is_available(name)

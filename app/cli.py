@@ -11,7 +11,7 @@ import importlib
 import sys
 
 #: Modules that each add one sub-command.
-SUBCOMMAND_MODULES = ("app.cli_run", "app.cli_screenshot")
+SUBCOMMAND_MODULES = ("app.cli_run", "app.cli_screenshot", "app.cli_filters", "app.cli_train_cnn")
 
 
 class CliError(Exception):

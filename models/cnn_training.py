@@ -157,6 +157,8 @@ def read_weights(path: str | Path) -> tuple[CNNSpec, dict[str, np.ndarray]]:
         With a one-line reason, for a missing, corrupt or foreign file.
     """
     path = Path(path)
+    if path.is_file() and not zipfile.is_zipfile(path):
+        raise WeightsFileError(f"{path.name}: not a .npz archive")
     try:
         with np.load(path, allow_pickle=False) as data:
             if "spec" not in data.files:
@@ -167,7 +169,11 @@ def read_weights(path: str | Path) -> tuple[CNNSpec, dict[str, np.ndarray]]:
         raise
     except FileNotFoundError:
         raise WeightsFileError(f"{path}: no such file") from None
-    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as error:
+    except ValueError as error:
+        if "pickle" in str(error):
+            raise WeightsFileError(f"{path.name}: holds Python objects (pickles), which are never loaded") from None
+        raise WeightsFileError(f"{path.name}: not a readable .npz weights file ({error})") from None
+    except (OSError, KeyError, EOFError, zipfile.BadZipFile) as error:
         raise WeightsFileError(f"{path.name}: not a readable .npz weights file ({error})") from None
     try:
         spec = CNNSpec(c1, c2, n_classes, size).validated()

@@ -102,7 +102,10 @@ def test_bad_weight_files_give_one_line_errors(tmp_path):
     wrong = tmp_path / "wrong.npz"
     np.savez(wrong, spec=np.array([8, 0, 10, 8]), param_W1=np.zeros((8, 1, 5, 5)), param_b1=np.zeros(8),
              param_Wd=np.zeros((128, 10)), param_bd=np.zeros(10))
-    for path, message in [(corrupt, "not a readable"), (pickled, "not a readable"), (foreign, "not a Descida"),
+    text = tmp_path / "text.npz"
+    text.write_text("weights: none")
+    for path, message in [(corrupt, "not a .npz archive"), (pickled, "pickles"), (foreign, "not a Descida"),
+                          (text, "not a .npz archive"),
                           (wrong, r"W1 has shape \(8, 1, 5, 5\)"), (tmp_path / "missing.npz", "no such file")]:
         with pytest.raises(WeightsFileError, match=message) as info:
             read_weights(path)

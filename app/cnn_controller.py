@@ -9,6 +9,7 @@ import time
 import numpy as np
 from PyQt5 import QtCore
 
+from app.task_gate import submit_connected
 from app.workers import TaskContext, TaskRunner
 from models.backend import Backend
 from models.cnn import CNNSpec, DigitsCNN
@@ -91,14 +92,17 @@ class CNNController(QtCore.QObject):
                 if pause:
                     time.sleep(pause)
 
+        def connect(handle) -> None:
+            self._training = handle
+            handle.progress.connect(self.progress)
+            handle.partial.connect(self._on_partial)
+            handle.finished.connect(lambda last: self._on_trained(False))
+            handle.cancelled.connect(lambda: self._on_trained(True))
+            handle.failed.connect(lambda message: self.failed.emit("Training failed", message))
+            handle.done.connect(self._on_training_done)
+
         self.last_report = None
-        handle = self._training = self.runner.submit("train CNN", task)
-        handle.progress.connect(self.progress)
-        handle.partial.connect(self._on_partial)
-        handle.finished.connect(lambda last: self._on_trained(False))
-        handle.cancelled.connect(lambda: self._on_trained(True))
-        handle.failed.connect(lambda message: self.failed.emit("Training failed", message))
-        handle.done.connect(self._on_training_done)
+        submit_connected(self.runner, "train CNN", task, connect)
         self.running_changed.emit(True)
 
     def stop(self) -> None:
@@ -138,9 +142,11 @@ class CNNController(QtCore.QObject):
         if model is None or not ink.any():
             self.predicted.emit(digit, None)
             return
-        handle = self.quick_runner.submit("classify sketch", lambda ctx: model.predict_proba(digit[None])[0])
-        handle.finished.connect(lambda probabilities: self.predicted.emit(digit, probabilities))
-        handle.failed.connect(lambda message: self.failed.emit("Cannot classify the sketch", message))
+        def connect(handle) -> None:
+            handle.finished.connect(lambda probabilities: self.predicted.emit(digit, probabilities))
+            handle.failed.connect(lambda message: self.failed.emit("Cannot classify the sketch", message))
+
+        submit_connected(self.quick_runner, "classify sketch", lambda ctx: model.predict_proba(digit[None])[0], connect)
 
     # ------------------------------------------------------------------ transfer learning
     def run_transfer(self, spec: CNNSpec, shots: int) -> None:
@@ -164,11 +170,14 @@ class CNNController(QtCore.QObject):
                     return value
             return None
 
-        handle = self._transfer = self.runner.submit("transfer learning", task)
-        handle.progress.connect(self.transfer_progress)
-        handle.finished.connect(self._on_transfer_finished)
-        handle.failed.connect(lambda message: self.failed.emit("Transfer learning failed", message))
-        handle.done.connect(self._on_transfer_done)
+        def connect(handle) -> None:
+            self._transfer = handle
+            handle.progress.connect(self.transfer_progress)
+            handle.finished.connect(self._on_transfer_finished)
+            handle.failed.connect(lambda message: self.failed.emit("Transfer learning failed", message))
+            handle.done.connect(self._on_transfer_done)
+
+        submit_connected(self.runner, "transfer learning", task, connect)
         self.transfer_running.emit(True)
 
     def _on_transfer_finished(self, result: TransferResult | None) -> None:
@@ -207,10 +216,12 @@ class CNNController(QtCore.QObject):
             data = load_digits_data()
             return model, model.accuracy(data.x_test, data.y_test)
 
-        handle = self.runner.submit("load weights", task)
-        handle.progress.connect(self.progress)
-        handle.finished.connect(self._on_loaded)
-        handle.failed.connect(lambda message: self.failed.emit("Cannot load the weights", message))
+        def connect(handle) -> None:
+            handle.progress.connect(self.progress)
+            handle.finished.connect(self._on_loaded)
+            handle.failed.connect(lambda message: self.failed.emit("Cannot load the weights", message))
+
+        submit_connected(self.runner, "load weights", task, connect)
 
     def _on_loaded(self, result) -> None:
         model, accuracy = result

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 from PyQt5 import QtCore
 
+from app.task_gate import submit_connected
 from app.workers import TaskContext, TaskRunner
 from models.backend import Backend
 from models.cnn_cache import shared_mapper
@@ -51,6 +52,7 @@ class FeatureMapsController(QtCore.QObject):
         self.maps: FeatureMaps | None = None
         self.maps_bank: FilterBank | None = None
         self._loading = None
+        self.image_requested = False  # a load was asked for (the default sample must not override it)
         self._job = None
         self._pending = False
 
@@ -109,12 +111,14 @@ class FeatureMapsController(QtCore.QObject):
             ctx.check()
             return loaded, working_copy(loaded.grey)
 
+        def connect(handle) -> None:
+            handle.finished.connect(self._on_loaded)
+            handle.failed.connect(self._on_load_failed)
+            handle.done.connect(self._on_idle)
+
+        self.image_requested = True
         self.busy_changed.emit(True, text)
-        handle = self.runner.submit("load image", task)
-        handle.finished.connect(self._on_loaded)
-        handle.failed.connect(self._on_load_failed)
-        handle.done.connect(self._on_idle)
-        self._loading = handle
+        self._loading = submit_connected(self.runner, "load image", task, connect)
 
     def _on_loaded(self, result) -> None:
         loaded, working = result
@@ -159,11 +163,14 @@ class FeatureMapsController(QtCore.QObject):
             ctx.progress(-1, text)
             return bank, mapper.compute(image, bank.filters, stride, padding)
 
+        def connect(handle) -> None:
+            self._job = handle
+            handle.finished.connect(self._on_maps)
+            handle.failed.connect(lambda message: self.failed.emit("Cannot compute the feature maps", message))
+            handle.done.connect(self._on_maps_done)
+
         self.busy_changed.emit(True, text)
-        self._job = self.runner.submit("feature maps", task)
-        self._job.finished.connect(self._on_maps)
-        self._job.failed.connect(lambda message: self.failed.emit("Cannot compute the feature maps", message))
-        self._job.done.connect(self._on_maps_done)
+        submit_connected(self.runner, "feature maps", task, connect)
 
     def _on_maps(self, result) -> None:
         bank, maps = result

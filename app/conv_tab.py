@@ -59,8 +59,11 @@ class ConvolutionTab(QtWidgets.QWidget):
         super().showEvent(event)
         if not self._started:
             self._started = True
-            if self.maps_controller.image is None:
-                QtCore.QTimer.singleShot(0, lambda: self.maps_controller.open_sample(DEFAULT_SAMPLE))
+            QtCore.QTimer.singleShot(0, self._open_default_sample)
+
+    def _open_default_sample(self) -> None:
+        if not self.maps_controller.image_requested:
+            self.maps_controller.open_sample(DEFAULT_SAMPLE)
 
     # ------------------------------------------------------------------ construction
     def _build_views(self) -> None:

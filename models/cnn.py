@@ -83,9 +83,10 @@ def forward(spec: CNNSpec, x, params: dict):
     s = spec.image_size
     h = x.reshape((1, _batch(x), s, s))
     maps1 = relu(conv2d(h, params["W1"], padding=1, method=METHOD) + params["b1"][:, None, None, None])
-    h = max_pool2d(maps1, 2)
+    h = max_pool2d(maps1, 2, route=True)
     if spec.channels2:
-        h = max_pool2d(relu(conv2d(h, params["W2"], padding=1, method=METHOD) + params["b2"][:, None, None, None]), 2)
+        maps2 = relu(conv2d(h, params["W2"], padding=1, method=METHOD) + params["b2"][:, None, None, None])
+        h = max_pool2d(maps2, 2, route=True)
     features = h.transpose(1, 0, 2, 3).reshape((_batch(x), spec.feature_size))
     return features @ params["Wd"] + params["bd"], maps1
 

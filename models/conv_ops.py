@@ -116,21 +116,39 @@ def _conv_shift(x, w, kh: int, kw: int, stride: int, c: int):
 
 
 def relu(x):
-    """max(x, 0)."""
+    """max(x, 0), with derivative 0 at 0 (as deep-learning frameworks define it).
+
+    ``pt.maximum(x, 0)`` would split the gradient at x == 0, which happens a lot here: over
+    the digits' blank background every pre-activation equals the bias, 0 at initialisation.
+    """
     import pytensor.tensor as pt
 
-    return pt.maximum(x, 0)
+    return pt.switch(x > 0, x, pt.zeros((), dtype=x.dtype))
 
 
-def max_pool2d(x, size: int = 2):
-    """Non-overlapping ``size``×``size`` max-pooling of the last two axes (a ragged edge is dropped)."""
+def max_pool2d(x, size: int = 2, route: bool = False):
+    """Non-overlapping ``size``×``size`` max-pooling of the last two axes (a ragged edge is dropped).
+
+    With ``route``, the gradient of each block goes to its first maximum only (as in PyTorch)
+    instead of to every tied maximum, which ``pt.max`` does; ties are common on blank image
+    regions, where they would multiply the gradient of the bias. Forward values are identical.
+    """
+    import pytensor.tensor as pt
+
     if size <= 1:
         return x
     shape = [_dim(x, a) for a in range(x.ndim)]
+    lead = shape[:-2]
     hp, wp = shape[-2] // size, shape[-1] // size
     cropped = x[..., : hp * size, : wp * size]
-    blocks = cropped.reshape((*shape[:-2], hp, size, wp, size))
-    return blocks.max(axis=(-3, -1))
+    blocks = cropped.reshape((*lead, hp, size, wp, size))
+    if not route:
+        return blocks.max(axis=(-3, -1))
+    n = len(lead)
+    order = (*range(n), n, n + 2, n + 1, n + 3)  # (…, hp, wp, size, size)
+    flat = blocks.transpose(order).reshape((*lead, hp, wp, size * size))
+    winner = pt.eq(pt.arange(size * size), pt.argmax(flat, axis=-1)[..., None])
+    return pt.sum(flat * winner, axis=-1)
 
 
 def correlate_bank(image, filters, stride: int = 1, method: str = "im2col"):

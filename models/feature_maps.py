@@ -79,6 +79,12 @@ class FeatureMapper:
             self._cache.popitem(last=False)
         return fn
 
+    def conv_function(self, image_shape: tuple[int, int], bank_shape: tuple[int, int, int], stride: int = 1):
+        """The compiled 'valid' correlation alone, ``f(image, filters) → (K, H', W')`` NumPy (for benchmarks)."""
+        with self._lock:
+            fn = self._function(tuple(image_shape), tuple(bank_shape), stride, False)
+        return lambda image, filters: as_numpy(fn(image, filters)[0])
+
     def is_compiled(self, image_shape, bank_shape, stride: int = 1, padding: int = 0) -> bool:
         padded = (image_shape[0] + 2 * padding, image_shape[1] + 2 * padding)
         return (padded, tuple(bank_shape), stride, True) in self._cache

@@ -105,10 +105,28 @@ def test_conv_layer_gradients_verify(method):
     def layer(x, w):
         x = pt.specify_shape(x, (2, 3, 6, 6))
         w = pt.specify_shape(w, (4, 2, 3, 3))
-        return max_pool2d(relu(conv2d(x, w, padding=1, method=method)), 2)
+        return max_pool2d(relu(conv2d(x, w, padding=1, method=method)), 2, route=method == "im2col")
 
     point = [rng.normal(size=(2, 3, 6, 6)), rng.normal(size=(4, 2, 3, 3))]
     verify_grad(layer, point, rng=rng, mode="FAST_COMPILE", eps=1e-6)
     strided = [rng.normal(size=(1, 2, 7, 7)), rng.normal(size=(3, 1, 3, 3))]
     verify_grad(lambda x, w: conv2d(pt.specify_shape(x, (1, 2, 7, 7)), pt.specify_shape(w, (3, 1, 3, 3)),
                                     stride=2, method=method), strided, rng=rng, mode="FAST_COMPILE", eps=1e-6)
+
+
+def test_routed_pooling_sends_each_block_gradient_to_its_first_maximum_only():
+    import pytensor
+    import pytensor.tensor as pt
+
+    from models.conv_ops import max_pool2d
+
+    x = pt.tensor("x", dtype="float64", shape=(1, 4, 4))
+    values = np.array([[[1, 1, 0, 2], [1, 0, 2, 2], [3, 0, 5, 5], [0, 0, 5, 5]]], dtype=float)  # ties everywhere
+    pooled = max_pool2d(x, 2, route=True)
+    plain = max_pool2d(x, 2)
+    fn = pytensor.function([x], [pooled, plain, pytensor.grad(pooled.sum(), x), pytensor.grad(plain.sum(), x)],
+                           mode="FAST_COMPILE")
+    out, out_plain, routed, tied = fn(values)
+    assert_allclose(out, [[[1, 2], [3, 5]]]) and assert_allclose(out_plain, out)
+    assert_allclose(routed, [[[1, 0, 0, 1], [0, 0, 0, 0], [1, 0, 1, 0], [0, 0, 0, 0]]])  # one per block
+    assert tied.sum() == 3 + 3 + 1 + 4  # pt.max hands the gradient to every tied maximum

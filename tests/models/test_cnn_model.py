@@ -65,6 +65,21 @@ def test_train_step_returns_the_cross_entropy_and_adam_moves_every_weight():
         model.train_step(data.x_train[: TRAIN_BATCH + 1], data.y_train[: TRAIN_BATCH + 1])
 
 
+@pytest.mark.parametrize("spec", [CNNSpec(), CNNSpec(channels1=12, channels2=0)])
+def test_adam_steps_match_hand_written_numpy_backpropagation(spec):
+    from bench.numpy_cnn import NumpyCNN
+
+    model = scratch_cnn(spec)
+    model.reset(seed=6)
+    reference = NumpyCNN(spec, model.get_weights())
+    data = load_digits_data()
+    for start in range(0, 192, 64):  # blank borders give tied maxima and zero pre-activations: both
+        x, y = data.x_train[start : start + 64], data.y_train[start : start + 64]  # follow PyTorch's rules
+        assert model.train_step(x, y, 0.01) == pytest.approx(reference.train_step(x, y, 0.01), rel=1e-12)
+    for name, value in model.get_weights().items():
+        assert_allclose(value, reference.params[name], rtol=1e-9, atol=1e-12, err_msg=name)
+
+
 def test_head_only_steps_leave_the_convolution_layers_frozen():
     model = scratch_cnn()
     model.reset(seed=5)

@@ -1,0 +1,1 @@
+"""Benchmarks against NumPy and PyTorch, run by hand (never timed in the test suite)."""

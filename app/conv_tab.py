@@ -8,8 +8,8 @@ from pathlib import Path
 from PyQt5 import QtCore, QtGui, QtWidgets
 
 from app.cnn_controller import CNNController
+from app.conv_files import ConvFileActions
 from app.conv_maps import FeatureMapsController
-from app.persistence import export_widget_png
 from app.workers import TaskRunner
 from models.backend import Backend
 from models.feature_maps import STAGE_TITLES
@@ -24,11 +24,10 @@ from widgets.sketch_pad import SketchPad
 from widgets.training_curves import TrainingCurves
 from widgets.transfer_panel import TransferControls, TransferPlot
 
-IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.bmp *.tif *.tiff);;All files (*)"
 DEFAULT_SAMPLE = "camera"
 
 
-class ConvolutionTab(QtWidgets.QWidget):
+class ConvolutionTab(ConvFileActions, QtWidgets.QWidget):
     """Signals
     -------
     error_occurred(str, str)
@@ -262,8 +261,7 @@ class ConvolutionTab(QtWidgets.QWidget):
     def _on_predicted(self, digit, probabilities) -> None:
         self.prediction.set_prediction(digit, probabilities)
         if probabilities is None:
-            message = "Draw a digit" if digit.any() is False or not digit.any() else "Train the CNN first"
-            self.prediction.set_message(message)
+            self.prediction.set_message("Train the CNN (or load weights) first" if digit.any() else "Draw a digit")
 
     def _on_transfer_progress(self, fraction: float, text: str) -> None:
         self.transfer_controls.progress.setValue(round(100 * max(0.0, fraction)))
@@ -277,59 +275,6 @@ class ConvolutionTab(QtWidgets.QWidget):
             f"from scratch {result.scratch_accuracy:.1%} (features pre-trained on 0–4: "
             f"{result.pretrain_accuracy:.1%} on their test digits)")
         self.transfer_plot.set_result(result.steps, result.transfer_curve, result.scratch_curve, result.shots)
-
-    # ------------------------------------------------------------------ files and errors
-    def _ask(self, save: bool, caption: str, filters: str, suffix: str) -> str | None:
-        dialog = QtWidgets.QFileDialog.getSaveFileName if save else QtWidgets.QFileDialog.getOpenFileName
-        path, _ = dialog(self, caption, self.last_directory, filters)
-        if not path:
-            return None
-        if save and not Path(path).suffix:
-            path += suffix
-        self.last_directory = str(Path(path).parent)
-        return path
-
-    def open_image_dialog(self) -> None:
-        path = self._ask(False, "Open image", IMAGE_FILTER, "")
-        if path:
-            self.maps_controller.open_path(path)
-
-    def save_weights_dialog(self, path: str | None = None) -> bool:
-        path = path or self._ask(True, "Save CNN weights", "NumPy archives (*.npz)", ".npz")
-        return bool(path) and self.cnn.save(path)
-
-    def load_weights_dialog(self, path: str | None = None) -> None:
-        path = path or self._ask(False, "Load CNN weights", "NumPy archives (*.npz);;All files (*)", ".npz")
-        if path:
-            self.cnn.load(path)
-
-    def export_pngs(self, path: str | None = None) -> list[Path]:
-        """Write ``NAME-filters.png`` and ``NAME-maps.png`` next to the chosen path."""
-        path = path or self._ask(True, "Export filters and maps", "PNG images (*.png)", ".png")
-        if not path:
-            return []
-        base = Path(path).with_suffix("")
-        written = []
-        try:
-            for suffix, widget in (("filters", self.filter_grid), ("maps", self.map_grid)):
-                target = base.with_name(f"{base.name}-{suffix}.png")
-                export_widget_png(widget, target)
-                written.append(target)
-        except OSError as error:
-            self.report_error("Cannot export", str(error))
-        return written
-
-    def report_error(self, title: str, text: str) -> None:
-        """Show the problem without blocking (the main window's message box when there is one)."""
-        self.last_error = text
-        self.error_occurred.emit(title, text)
-        window = self.window()
-        if window is not self and hasattr(window, "show_error"):
-            window.show_error(title, text)
-            return
-        box = QtWidgets.QMessageBox(QtWidgets.QMessageBox.Icon.Warning, title, text, parent=self)
-        box.setAttribute(QtCore.Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()
 
     def shutdown(self) -> None:
         self.cnn.shutdown()

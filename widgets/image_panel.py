@@ -6,8 +6,6 @@ import numpy as np
 import pyqtgraph as pg
 from pyqtgraph.Qt import QtCore
 
-from models.images import EXTENSIONS
-
 
 class ImagePanel(pg.GraphicsLayoutWidget):
     """One image in a locked-aspect view.
@@ -76,7 +74,3 @@ class ImagePanel(pg.GraphicsLayoutWidget):
             return
         event.acceptProposedAction()
         self.file_dropped.emit(path)  # the controller explains what is wrong with a non-image
-
-
-def accepted_suffixes() -> tuple[str, ...]:
-    return EXTENSIONS

@@ -111,7 +111,7 @@ class ConvolutionTab(ConvFileActions, QtWidgets.QWidget):
         top = QtWidgets.QSplitter(QtCore.Qt.Orientation.Horizontal)
         for widget in (self.image_panel, self.filter_grid, self.map_view):
             top.addWidget(widget)
-        top.setSizes([300, 260, 360])
+        top.setSizes([290, 320, 340])
         sketch_page = QtWidgets.QSplitter(QtCore.Qt.Orientation.Horizontal)
         sketch_page.addWidget(self.sketch)
         sketch_page.addWidget(self.prediction)
@@ -123,7 +123,7 @@ class ConvolutionTab(ConvFileActions, QtWidgets.QWidget):
         views = QtWidgets.QSplitter(QtCore.Qt.Orientation.Vertical)
         for widget in (top, self.map_grid, self.bottom):
             views.addWidget(widget)
-        views.setSizes([330, 250, 220])
+        views.setSizes([380, 230, 200])
         right = QtWidgets.QWidget()
         right_layout = QtWidgets.QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)

@@ -38,12 +38,12 @@ class FilterEditor(QtWidgets.QGroupBox):
                 box.valueChanged.connect(self._on_cell_changed)
                 grid.addWidget(box, r, c)
                 self.cells.append(box)
-        presets = QtWidgets.QHBoxLayout()
-        for name, kernel in PRESETS.items():
+        presets = QtWidgets.QGridLayout()
+        for i, (name, kernel) in enumerate(PRESETS.items()):
             button = QtWidgets.QPushButton(name)
             button.setToolTip(f"Start from the {name} filter")
             button.clicked.connect(lambda _=False, k=kernel: self.set_kernel(k))
-            presets.addWidget(button)
+            presets.addWidget(button, i // 2, i % 2)
         layout = QtWidgets.QVBoxLayout(self)
         layout.addLayout(grid)
         layout.addLayout(presets)

@@ -17,6 +17,7 @@ from widgets.cnn_palette import diverging_colormap, magnitude_colormap
 
 SELECTED_PEN = pg.mkPen((255, 140, 0), width=3)
 PLAIN_PEN = pg.mkPen((190, 190, 190), width=1)
+MIN_CELL_PX = 110  # a title like "Gabor 135° s1" and its frame still fit
 
 
 class ImageGrid(pg.GraphicsLayoutWidget):
@@ -33,6 +34,7 @@ class ImageGrid(pg.GraphicsLayoutWidget):
     def __init__(self, parent=None, title: str = "", values: bool = False) -> None:
         super().__init__(parent=parent)
         self.setBackground("w")
+        self.setMinimumSize(120, 100)  # else the laid-out cells' minimum would keep the splitter from shrinking it
         self.ci.setContentsMargins(4, 4, 4, 4)
         self.ci.setSpacing(2)
         self.title = title
@@ -63,7 +65,7 @@ class ImageGrid(pg.GraphicsLayoutWidget):
         for i, (item, label) in enumerate(zip(self.images, self.labels)):
             item.setColorMap(cmap)
             item.setImage(images[i], autoLevels=False, levels=common or _levels(images[i], signed))
-            label.setText(names[i], size="8pt", color=(40, 40, 40))
+            label.setText(names[i], size="7pt", color=(40, 40, 40))
             for text, value in zip(self._texts[i], images[i].ravel()):
                 text.setText(_short(value))
         self._update_text_visibility()
@@ -108,11 +110,13 @@ class ImageGrid(pg.GraphicsLayoutWidget):
             self._texts.append(texts)
 
     def _columns(self, count: int, shape: tuple[int, ...]) -> int:
+        """Columns that make the cells closest to the images' aspect, but never narrower than MIN_CELL_PX."""
         if count <= 0:
             return 1
-        h, w = (shape[0] or 1), (shape[1] or 1) if len(shape) == 2 else (1, 1)
+        h, w = (shape[0] or 1, shape[1] or 1) if len(shape) == 2 else (1, 1)
         aspect = max(self.width(), 200) / max(self.height(), 150)
-        return max(1, min(count, round(math.sqrt(count * aspect * h / w))))
+        widest = max(1, self.width() // MIN_CELL_PX)
+        return max(1, min(count, widest, round(math.sqrt(count * aspect * h / w))))
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override: re-flow the grid
         super().resizeEvent(event)
@@ -130,8 +134,9 @@ class ImageGrid(pg.GraphicsLayoutWidget):
             if not texts or self.data is None:
                 continue
             cell_px = box.sceneBoundingRect().width() / max(self.data.shape[2], 1)
+            longest = max(len(text.textItem.toPlainText()) for text in texts)
             for text in texts:
-                text.setVisible(cell_px >= 30)
+                text.setVisible(cell_px >= 8 * longest + 8)
 
     def _current_columns(self) -> int:
         return sum(1 for i in range(len(self.boxes)) if self.ci.getItem(1, i) is not None)
@@ -164,10 +169,10 @@ def _levels(values: np.ndarray, signed: bool) -> tuple[float, float]:
     finite = values[np.isfinite(values)]
     if finite.size == 0:
         return (0.0, 1.0)
-    robust = finite.size > 100
+    magnitudes = np.abs(finite) if signed else finite - finite.min()
+    active = magnitudes[magnitudes > 0]  # a ReLU map is mostly 0: take the percentile of what responds
+    peak = float(np.percentile(active, 99.5) if active.size > 100 else magnitudes.max()) or 1.0
     if signed:
-        peak = float(np.percentile(np.abs(finite), 99.5) if robust else np.abs(finite).max()) or 1.0
         return (-peak, peak)
     low = float(finite.min())
-    high = float(np.percentile(finite, 99.5) if robust else finite.max())
-    return (low, high if high > low else low + 1.0)
+    return (low, low + peak)

@@ -21,6 +21,7 @@ class ImagePanel(pg.GraphicsLayoutWidget):
     def __init__(self, parent=None) -> None:
         super().__init__(parent=parent)
         self.setBackground("w")
+        self.setMinimumSize(160, 120)
         self.setAcceptDrops(True)
         self.plot = self.addPlot()
         self.plot.setAspectLocked(True)

@@ -79,7 +79,7 @@ def test_feature_map_view_reports_the_true_range(qtbot):
     qtbot.addWidget(view)
     values = np.linspace(-3, 1, 200).reshape(10, 20)
     view.set_map(values, "Sobel x · convolution", signed=True)
-    assert "min -3 · max 1" in view.caption.text and "20×10" in view.caption.text
+    assert "min -3 · max 1" in view.caption.text() and "20×10" in view.caption.text()
     assert view.levels[0] == -view.levels[1]
     view.set_map(np.abs(values), "Sobel x · ReLU", signed=False)
     assert view.levels[0] == np.abs(values).min() and view.levels[1] <= 3

@@ -7,6 +7,9 @@ import pyqtgraph as pg
 from pyqtgraph.Qt import QtCore
 
 
+MAX_SHOWN_SIDE = 2048
+
+
 class ImagePanel(pg.GraphicsLayoutWidget):
     """One image in a locked-aspect view.
 
@@ -37,7 +40,11 @@ class ImagePanel(pg.GraphicsLayoutWidget):
         self.setToolTip("The image as loaded; the network sees it in grey. Drop a PNG, JPEG, BMP or TIFF here.")
 
     def set_image(self, pixels: np.ndarray, title: str) -> None:
+        """Show ``pixels`` (grey or colour); very large images are shown through a strided view."""
         self.pixels = pixels
+        step = max(1, -(-max(pixels.shape[:2]) // MAX_SHOWN_SIDE))
+        if step > 1:  # a screen never shows more; the full image stays in ``pixels``
+            pixels = pixels[::step, ::step]
         if pixels.dtype == bool:
             pixels = pixels.astype(np.uint8) * 255
         levels = None

@@ -9,7 +9,7 @@ from PyQt5 import QtCore
 from app.task_gate import submit_connected
 from app.workers import TaskContext, TaskRunner
 from models.backend import Backend
-from models.cnn_cache import shared_mapper
+from models.cnn_cache import cnn_backend, shared_mapper
 from models.feature_maps import FeatureMaps
 from models.filter_banks import BANKS, SHARPEN, FilterBank, custom_bank, learned_bank
 from models.images import LoadedImage, load_image, load_sample, working_copy
@@ -42,7 +42,7 @@ class FeatureMapsController(QtCore.QObject):
         super().__init__(parent)
         self.backend = backend
         self.runner = TaskRunner(max_threads=1, parent=self)
-        self.mapper = shared_mapper(backend, "float32")
+        self.mapper = shared_mapper(cnn_backend(backend), "float32")
         self.image: LoadedImage | None = None
         self.working: np.ndarray | None = None
         self.bank_key = "sobel"

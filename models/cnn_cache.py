@@ -43,16 +43,10 @@ def shared_mapper(backend: Backend, dtype: str = "float32") -> FeatureMapper:
 
 
 def cnn_backend(backend: Backend) -> Backend:
-    """The back end for the CNN: the app's, except PYTORCH (its dispatch fails on these graphs)
-    which falls back to the fastest available one (JAX: see MEASURED and bench/bench_cnn.py)."""
+    """The back end for the CNN and the maps: the app's, except PYTORCH (its dispatch fails on these
+    graphs, see MEASURED.md), which falls back to the fastest available (JAX: bench/README.md)."""
     if backend.name != "pytorch":
         return backend
-    from models.backend import resolve_backend
+    from models.backend import PREFERENCE, is_available
 
-    return resolve_backend(next(n for n in ("jax", "numba", "c") if _available(n)))
-
-
-def _available(name: str) -> bool:
-    from models.backend import is_available
-
-    return is_available(name)
+    return next((Backend(name) for name in PREFERENCE if is_available(name)), backend)

@@ -125,3 +125,11 @@ def test_bad_weight_files_give_one_line_errors(tmp_path):
         with pytest.raises(WeightsFileError, match=message) as info:
             read_weights(path)
         assert "\n" not in str(info.value)
+
+
+def test_pytorch_mode_falls_back_to_a_back_end_that_runs_these_graphs():
+    from models.backend import Backend
+    from models.cnn_cache import cnn_backend
+
+    assert cnn_backend(Backend("pytorch")).name in ("jax", "numba", "c")
+    assert cnn_backend(Backend("numba")) == Backend("numba")

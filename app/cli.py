@@ -11,7 +11,9 @@ import importlib
 import sys
 
 #: Modules that each add one sub-command.
-SUBCOMMAND_MODULES = ("app.cli_run", "app.cli_screenshot", "app.cli_warm_cache", "app.cli_sweep")
+SUBCOMMAND_MODULES = (
+    "app.cli_run", "app.cli_screenshot", "app.cli_warm_cache", "app.cli_sweep", "app.cli_filters", "app.cli_train_cnn",
+)
 
 
 class CliError(Exception):

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from PyQt5 import QtCore, QtGui, QtWidgets
 
+from app.conv_tab import ConvolutionTab
 from app.graph_tab import GraphTab
 from app.persistence import export_widget_png
 from app.playground_tab import PlaygroundTab
@@ -43,6 +44,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self.tabs = QtWidgets.QTabWidget()
         self.playground = PlaygroundTab(session)
         self.tabs.addTab(self.playground, "Playground")
+        self.convolution = ConvolutionTab(self.playground.session.backend)
+        self.tabs.addTab(self.convolution, "Convolution")
         self.graph_tab = GraphTab(session)
         self.tabs.addTab(self.graph_tab, "Graph")
         self.setCentralWidget(self.tabs)
@@ -107,6 +110,8 @@ class MainWindow(QtWidgets.QMainWindow):
                                         [QtGui.QKeySequence.StandardKey.Open], "Replace the points with a CSV file (undoable)")
         self.save_action = self._action(file_menu, "&Save points (CSV)…", lambda: self.save_points(),
                                         [QtGui.QKeySequence.StandardKey.Save], "Write the points as x1,x2,label")
+        self.open_image_action = self._action(file_menu, "Open &image…", lambda: (self.tabs.setCurrentWidget(
+            self.convolution), self.convolution.open_image_dialog()), ["Ctrl+Shift+O"], "Open a picture (Convolution tab)")
         export = file_menu.addMenu("Export view as PNG")
         for name in self.exportable_views():
             self._action(export, name.capitalize() + "…", lambda _=False, n=name: self.export_view(n))
@@ -227,4 +232,5 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def closeEvent(self, event: QtGui.QCloseEvent) -> None:  # noqa: N802 - Qt override
         self.session.shutdown()
+        self.convolution.shutdown()
         super().closeEvent(event)

@@ -130,17 +130,20 @@ class TaskRunner(QtCore.QObject):
         self.pool.setMaxThreadCount(max_threads)
         self._live: set[TaskHandle] = set()
 
-    def submit(self, name: str, fn: Callable[[TaskContext], Any], **slots: Callable) -> TaskHandle:
+    def submit(self, name: str, fn: Callable[[TaskContext], Any],
+               before_start: Callable[[TaskHandle], None] | None = None, **slots: Callable) -> TaskHandle:
         """Queue ``fn`` and return its handle.
 
         Pass the slots as keywords named after the handle's signals (``finished=…``,
-        ``failed=…``, ``done=…``…): they are connected *before* the task starts, so a task that
-        ends within a millisecond still reaches them. Signals connected after ``submit``
-        returns may miss a fast task.
+        ``failed=…``, ``done=…``…), or connect them in ``before_start(handle)``: either way they
+        are connected *before* the task starts, so a task that ends within a millisecond still
+        reaches them. Signals connected after ``submit`` returns may miss a fast task.
         """
         handle = TaskHandle(name, self)
         for signal_name, slot in slots.items():
             getattr(handle, signal_name).connect(slot)
+        if before_start is not None:
+            before_start(handle)
         self._live.add(handle)
         handle.done.connect(lambda: self._live.discard(handle))
         self.pool.start(_Runnable(fn, handle))

@@ -9,6 +9,7 @@ import numpy as np
 
 from models.classifiers import unflatten
 from models.training import Trainer
+from models.series import Series
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ class TrainerSnapshot:
             trainer.classifier.set_optimizer_state(self.optimizer, list(self.optimizer_state))
         trainer.iteration = self.iteration
         trainer.viewing = self.viewing
-        trainer.loss_history = list(self.loss_history)
+        trainer.loss_history = Series(self.loss_history)
         trainer.history.iterations = list(self.iterations)
         trainer.history.vectors = list(self.vectors)
         trainer.history.extras = list(self.extras)

@@ -17,10 +17,11 @@ import numpy as np
 
 from models.classifiers import Classifier, ModelSpec, flatten, init_values, unflatten
 from models.minibatch import BatchSchedule
+from models.series import Series
 
 MIN_CAPACITY = 64
 #: Parameter history kept for stepping back and drawing paths, before old entries are thinned.
-HISTORY_BUDGET_BYTES = 64 * 2**20
+HISTORY_BUDGET_BYTES = 16 * 2**20
 
 
 def cell_centres(start: float, stop: float, size: int) -> np.ndarray:
@@ -168,7 +169,7 @@ class Trainer:
         #: The earlier iteration shown (history slider), or None for the latest; stepping from it
         #: discards what came after.
         self.viewing: int | None = None
-        self.loss_history: list[float] = []
+        self.loss_history = Series()
         self.history = ParamHistory()
         self._batches: BatchSchedule | None = None
         self.reset()
@@ -243,7 +244,7 @@ class Trainer:
         if restart:
             self.viewing = None
             self.iteration = 0
-            self.loss_history = []
+            self.loss_history = Series()
             self.history.clear()
             self.history.append(0, flatten(values))
 

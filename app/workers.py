@@ -139,7 +139,7 @@ class TaskRunner(QtCore.QObject):
         are connected *before* the task starts, so a task that ends within a millisecond still
         reaches them. Signals connected after ``submit`` returns may miss a fast task.
         """
-        handle = TaskHandle(name, self)
+        handle = TaskHandle(name)  # no Qt parent: freed once done and unreferenced (a parent kept every one)
         for signal_name, slot in slots.items():
             getattr(handle, signal_name).connect(slot)
         if before_start is not None:

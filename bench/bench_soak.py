@@ -31,6 +31,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--minutes", type=float, default=2.0)
     parser.add_argument("--warmup", type=float, default=60.0, help="seconds before the first memory sample")
+    parser.add_argument("--no-edits", action="store_true", help="animate only (to attribute growth)")
+    parser.add_argument("--no-play", action="store_true", help="edit only (to attribute growth)")
     args = parser.parse_args(argv)
 
     from PyQt5 import QtCore
@@ -49,7 +51,8 @@ def main(argv: list[str] | None = None) -> int:
     session.start()
     assert wait_until_ready(session)
     session.set_steps_per_frame(5)
-    session.play()
+    if not args.no_play:
+        session.play()
     rng = np.random.default_rng(0)
     started = time.monotonic()
     samples: list[tuple[float, float, int]] = []
@@ -81,7 +84,8 @@ def main(argv: list[str] | None = None) -> int:
 
     editor = QtCore.QTimer()
     editor.timeout.connect(edit)
-    editor.start(1000)
+    if not args.no_edits:
+        editor.start(1000)
     QtCore.QTimer.singleShot(int(args.warmup * 1000), sample)
     sampler = QtCore.QTimer()
     sampler.timeout.connect(sample)

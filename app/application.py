@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
 from PyQt5 import QtCore, QtWidgets
 
+from app.autosave import data_folder
 from app.main_window import MainWindow
 from app.render import ensure_application
 from app.session import PlaygroundSession
+from app.settings import Settings
 from app.startup_probe import attach_if_requested
 from app.workers import keep_out_of_full_collections
-from models.backend import Backend, resolve_backend
+from models.backend import ENV_VARIABLE, Backend, BackendError, resolve_backend
 from models.datasets import make_preset
 from models.model_cache import ClassifierCache
 
@@ -24,15 +27,17 @@ GIL_SWITCH_INTERVAL_S = 0.001
 
 
 def create_window(backend: Backend, points_path: str | None = None, cache: ClassifierCache | None = None,
-                  prewarm: bool = False) -> MainWindow:
+                  prewarm: bool = False, autosave_folder: Path | None = None, settings: Settings | None = None
+                  ) -> MainWindow:
     """A window over a new session holding the trout/salmon preset (or the given CSV).
 
     ``prewarm`` compiles the other playground architectures in the background once the first
-    model is ready, so that switching model later is instant.
+    model is ready, so that switching model later is instant. ``autosave_folder`` turns on the
+    autosave (the app's data folder in normal use); ``settings`` persists preferences.
     """
     sys.setswitchinterval(GIL_SWITCH_INTERVAL_S)
     session = PlaygroundSession(backend, cache=cache, prewarm=prewarm)
-    window = MainWindow(session)
+    window = MainWindow(session, autosave_folder=autosave_folder, settings=settings)
     xy, labels = make_preset("trout_salmon")
     session.load_initial_points(xy, labels)
     if points_path:
@@ -45,17 +50,25 @@ def run_gui(args) -> int:
     app = ensure_application(headless=False)
     app.setApplicationName("Descida")
     app.setOrganizationName("Descida")
+    settings = Settings()
     try:
-        backend = resolve_backend(args.backend)
-    except ValueError as error:
-        print(f"descida: error: {error}", file=sys.stderr)
-        return 2
+        backend = resolve_backend(args.backend or os.environ.get(ENV_VARIABLE) or settings.backend or None)
+    except BackendError as error:
+        if args.backend or os.environ.get(ENV_VARIABLE):
+            print(f"descida: error: {error}", file=sys.stderr)
+            return 2
+        backend = resolve_backend()  # a remembered back end that is gone: use the default
     prewarm = os.environ.get("DESCIDA_PREWARM", "1") != "0"
-    window = create_window(backend, args.points, prewarm=prewarm)
+    window = create_window(backend, args.points, prewarm=prewarm, autosave_folder=data_folder(), settings=settings)
+    window.files.ask_on_close = True
     keep_out_of_full_collections()
     attach_if_requested(window)
     window.show()
     QtCore.QTimer.singleShot(0, window.session.start)
+    if getattr(args, "session", None):
+        QtCore.QTimer.singleShot(0, lambda: window.files.open(args.session))
+    else:
+        QtCore.QTimer.singleShot(0, window.files.offer_recovery)
     return app.exec_()
 
 

@@ -29,6 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="descida", description="A playground for learning how neural networks learn.")
     parser.add_argument("--backend", help="PyTensor back end: jax, numba, c or pytorch (default: fastest available)")
     parser.add_argument("--points", help="start the window with the points of this CSV file")
+    parser.add_argument("--session", help="start the window with this session file (.descida)")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
     for name in SUBCOMMAND_MODULES:
         importlib.import_module(name).add_parser(sub)

@@ -7,10 +7,14 @@ from pathlib import Path
 from PyQt5 import QtCore, QtGui, QtWidgets
 
 from app.conv_tab import ConvolutionTab
+from app.export_dialogs import AnimationDialog, ExportViewDialog
+from app.exports import export_view as write_view
 from app.graph_tab import GraphTab
-from app.persistence import export_widget_png
 from app.playground_tab import PlaygroundTab
 from app.session import Frame, PlaygroundSession
+from app.session_files import SessionFiles
+from app.theme import apply_theme
+from models.backend import MODE_NAMES, available_backends
 from models.points_csv import PointsFileError, read_points_csv, write_points_csv
 
 APP_TITLE = "Descida"
@@ -35,11 +39,13 @@ SHORTCUTS_HELP = """<table>
 class MainWindow(QtWidgets.QMainWindow):
     """Descida's window. Errors are shown in non-blocking message boxes (``last_error`` keeps the text)."""
 
-    def __init__(self, session: PlaygroundSession, parent=None) -> None:
+    def __init__(self, session: PlaygroundSession, autosave_folder: Path | None = None, settings=None,
+                 parent=None) -> None:
         super().__init__(parent)
         self.session = session
+        self.settings = settings
         self.last_error = ""
-        self.last_directory = str(Path.cwd())
+        self.last_directory = settings.last_directory if settings is not None else str(Path.cwd())
         self.setWindowTitle(f"{APP_TITLE} — watch gradient descent learn")
         self.tabs = QtWidgets.QTabWidget()
         self.playground = PlaygroundTab(session)
@@ -50,6 +56,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.tabs.addTab(self.graph_tab, "Graph")
         self.setCentralWidget(self.tabs)
         self._build_status_bar()
+        self.files = SessionFiles(self, autosave_folder, settings)
         self._build_menus()
         session.frame_ready.connect(self._on_frame)
         session.compile_started.connect(self._on_compile_started)
@@ -59,6 +66,11 @@ class MainWindow(QtWidgets.QMainWindow):
         session.diverged.connect(lambda text: self.statusBar().showMessage("Diverged: playback paused", 8000))
         session.failed.connect(lambda text: self.show_error("Compile failed", text))
         self.resize(1280, 800)
+        if settings is not None:
+            if settings.geometry is not None:
+                self.restoreGeometry(settings.geometry)
+            if settings.theme != "light":
+                self.set_theme(settings.theme)
 
     # ------------------------------------------------------------------ status bar
     def _build_status_bar(self) -> None:
@@ -106,17 +118,31 @@ class MainWindow(QtWidgets.QMainWindow):
     def _build_menus(self) -> None:
         s, tab = self.session, self.playground
         file_menu = self.menuBar().addMenu("&File")
-        self.open_action = self._action(file_menu, "&Open points (CSV)…", lambda: self.open_points(),
-                                        [QtGui.QKeySequence.StandardKey.Open], "Replace the points with a CSV file (undoable)")
-        self.save_action = self._action(file_menu, "&Save points (CSV)…", lambda: self.save_points(),
-                                        [QtGui.QKeySequence.StandardKey.Save], "Write the points as x1,x2,label")
+        files = self.files
+        self._action(file_menu, "&Open…", lambda: files.open(), [QtGui.QKeySequence.StandardKey.Open],
+                     "Open a session (.descida), or import points from a CSV file")
+        self.recent_menu = file_menu.addMenu("Open &recent")
+        self.save_action = self._action(file_menu, "&Save", lambda: files.save(), [QtGui.QKeySequence.StandardKey.Save],
+                                        "Save the whole session: points, model, descent, split, view")
+        self._action(file_menu, "Save &as…", lambda: files.save_as(), ["Ctrl+Shift+S"])
+        file_menu.addSeparator()
+        self.open_action = self._action(file_menu, "&Import points (CSV)…", lambda: self.open_points(), ["Ctrl+I"],
+                                        "Replace the points with a CSV file (undoable)")
+        self._action(file_menu, "E&xport points (CSV)…", lambda: self.save_points(), [],
+                     "Write the points as x1,x2,label")
         self.open_image_action = self._action(file_menu, "Open &image…", lambda: (self.tabs.setCurrentWidget(
             self.convolution), self.convolution.open_image_dialog()), ["Ctrl+Shift+O"], "Open a picture (Convolution tab)")
+        file_menu.addSeparator()
+        self._action(file_menu, "Export &view…", self._export_view_dialog, ["Ctrl+Shift+E"],
+                     "Any view as PNG or SVG, at the size you choose")
         export = file_menu.addMenu("Export view as PNG")
         for name in self.exportable_views():
             self._action(export, name.capitalize() + "…", lambda _=False, n=name: self.export_view(n))
+        self._action(file_menu, "Export descent &animation…", self._animation_dialog, [],
+                     "Boundary, landscape and loss over a range of iterations, as a GIF or PNG frames")
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, [QtGui.QKeySequence.StandardKey.Quit])
+        self.rebuild_recent_menu()
 
         edit = self.menuBar().addMenu("&Edit")
         undo = s.undo_stack.createUndoAction(self, "&Undo")
@@ -149,9 +175,45 @@ class MainWindow(QtWidgets.QMainWindow):
         self._action(view, "Gradient &arrow on the landscape", tab.landscape_panel.arrow.toggle, ["G"])
         self._action(view, "Fit the landscape to the paths", tab.landscape.fit, [])
 
+        settings_menu = self.menuBar().addMenu("&Settings")
+        backends = settings_menu.addMenu("Compute back end (from the next start)")
+        group = QtWidgets.QActionGroup(self)
+        chosen = self.settings.backend if self.settings is not None else ""
+        for name in available_backends():
+            action = backends.addAction(f"{MODE_NAMES[name]}" + (" (now)" if name == self.session.backend.name else ""))
+            action.setCheckable(True)
+            action.setChecked(name == (chosen or self.session.backend.name))
+            action.triggered.connect(lambda _=False, n=name: self._choose_backend(n))
+            group.addAction(action)
+        themes = settings_menu.addMenu("Theme")
+        theme_group = QtWidgets.QActionGroup(self)
+        for theme in ("light", "dark"):
+            action = themes.addAction(theme.capitalize())
+            action.setCheckable(True)
+            action.setChecked(theme == (self.settings.theme if self.settings is not None else "light"))
+            action.triggered.connect(lambda _=False, t=theme: self.set_theme(t))
+            theme_group.addAction(action)
+
         help_menu = self.menuBar().addMenu("&Help")
         self._action(help_menu, "&Mouse and keyboard", self._show_shortcuts, ["F1"])
         self._action(help_menu, "&About Descida", self._show_about)
+
+    def rebuild_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        recent = self.settings.recent_files if self.settings is not None else []
+        for path in recent:
+            self.recent_menu.addAction(Path(path).name, lambda p=path: self.files.open(p)).setToolTip(path)
+        self.recent_menu.setEnabled(bool(recent))
+
+    def _choose_backend(self, name: str) -> None:
+        if self.settings is not None:
+            self.settings.backend = name
+        self.statusBar().showMessage(f"Descida will compute with {MODE_NAMES[name]} from its next start", 6000)
+
+    def set_theme(self, theme: str) -> None:
+        apply_theme(self, theme)
+        if self.settings is not None:
+            self.settings.theme = theme
 
     def _reset_new_seed(self) -> None:
         seed_box = self.playground.training_controls.seed
@@ -186,6 +248,8 @@ class MainWindow(QtWidgets.QMainWindow):
         if save and not Path(path).suffix:
             path += suffix
         self.last_directory = str(Path(path).parent)
+        if self.settings is not None:
+            self.settings.last_directory = self.last_directory
         return path
 
     def open_points(self, path: str | None = None) -> bool:
@@ -216,21 +280,46 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def exportable_views(self) -> dict[str, QtWidgets.QWidget]:
         return {"boundary": self.playground.canvas, "loss": self.playground.loss_plot,
-                "landscape": self.playground.landscape_panel.view, "window": self}
+                "landscape": self.playground.landscape_panel.view, "filters": self.convolution,
+                "graph": self.graph_tab, "window": self}
 
-    def export_view(self, name: str, path: str | None = None) -> bool:
-        path = path or self._ask_path(True, f"Export {name} as PNG", "PNG images (*.png)", ".png")
+    def export_view(self, name: str, path: str | None = None, size: tuple[int, int] | None = None) -> bool:
+        """Write a view as PNG or SVG (by the file's extension) at ``size``; say why if it fails."""
+        path = path or self._ask_path(True, f"Export {name}", "PNG images (*.png);;SVG drawings (*.svg)", ".png")
         if not path:
             return False
         try:
-            export_widget_png(self.exportable_views()[name], path)
-        except OSError as error:
+            written = write_view(self.exportable_views()[name], path, size)
+        except (OSError, ValueError) as error:
             self.show_error("Cannot export", str(error))
             return False
-        self.statusBar().showMessage(f"Saved {path}", 5000)
+        self.statusBar().showMessage(f"Saved {written}", 5000)
         return True
 
+    def _export_view_dialog(self) -> None:
+        dialog = ExportViewDialog(self, list(self.exportable_views()), self.last_directory)
+        if dialog.exec_() == QtWidgets.QDialog.DialogCode.Accepted:
+            name, path, size = dialog.choice()
+            self.last_directory = str(Path(path).parent)
+            self.export_view(name, path, size)
+
+    def _animation_dialog(self) -> None:
+        trainer = self.session.trainer
+        if trainer is None or trainer.iteration == 0:
+            self.show_error("Nothing to animate yet", "Step or play gradient descent first.")
+            return
+        AnimationDialog(self, trainer.iteration, self.last_directory).open()
+
     def closeEvent(self, event: QtGui.QCloseEvent) -> None:  # noqa: N802 - Qt override
+        if not self.files.confirm_close():
+            event.ignore()
+            return
+        self.files.ask_on_close = False  # answered once: a second close (at exit) does not ask again
+        if self.settings is not None:
+            self.settings.geometry = self.saveGeometry()
+            self.settings.last_directory = self.last_directory
+            self.settings.sync()
+        self.files.closed_cleanly()
         self.session.shutdown()
         self.convolution.shutdown()
         super().closeEvent(event)

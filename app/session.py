@@ -135,6 +135,7 @@ class PlaygroundSession(QtCore.QObject):
         self._prewarm_queue: list[ModelSpec] = list(PREWARM_SPECS) if prewarm else []
         self.prewarm_log: list[tuple[str, float]] = []
         self._failed_spec: ModelSpec | None = None
+        self._pending_descent: tuple[ModelSpec, object] | None = None
         #: Optimizers racing beside config.optimizer: their steps are compiled with the model.
         self.race_optimizers: tuple[str, ...] = ()
         self._playing = False
@@ -239,6 +240,39 @@ class PlaygroundSession(QtCore.QObject):
             return self.preset_name
         return None
 
+    def restore_points(self, snapshot, preset: str, preset_seed: int, axis_names: tuple[str, str]) -> None:
+        """Make the points exactly ``snapshot`` (ids included), as an opened session file has them.
+
+        Not undoable: opening a session starts a new undo history."""
+        self.pause()
+        self.points.restore(snapshot)
+        self.preset_name, self.preset_seed, self.axis_names = preset, int(preset_seed), tuple(axis_names)
+        self.undo_stack.clear()
+        self.notify_points_changed(fit_view=False)
+
+    def restore_descent(self, spec: ModelSpec, snapshot) -> None:
+        """Put the descent (a :class:`~models.descent_history.TrainerSnapshot`) back once ``spec`` is
+        compiled and in use: now if it is, else when the worker has compiled it."""
+        self._pending_descent = (spec, snapshot)
+        self._apply_pending_descent()
+
+    def _apply_pending_descent(self) -> None:
+        if self._pending_descent is None or not self.ready or self._needs_worker():
+            return
+        spec, snapshot = self._pending_descent
+        if self.trainer.spec != spec:
+            return
+        self._pending_descent = None
+        if snapshot is not None:
+            snapshot.restore(self.trainer)
+        self.restarted.emit()
+        self.refresh()
+
+    @property
+    def restoring(self) -> bool:
+        """A descent from a file waits for its model to compile."""
+        return self._pending_descent is not None
+
     def load_initial_points(self, xy: np.ndarray, labels: np.ndarray) -> None:
         """Set the points without an undo entry (start-up)."""
         self.points.replace(xy, labels)
@@ -323,6 +357,7 @@ class PlaygroundSession(QtCore.QObject):
             return  # do not retry a failing compile in a loop; the user picks another model
         if self.trainer is not None and self.trainer.spec == self.spec and not self._needs_worker():
             self.refresh()  # a capacity warm-up: parameters were kept
+            self._apply_pending_descent()
         elif not self._needs_worker():
             self._adopt(self.cache.get(self.spec, self.backend))
         else:
@@ -339,6 +374,7 @@ class PlaygroundSession(QtCore.QObject):
             self.trainer.reset()
             self.model_changed.emit(self.spec)
             self.refresh()
+        self._apply_pending_descent()
         QtCore.QTimer.singleShot(0, self._schedule_prewarm)
 
     # ------------------------------------------------------------------ background warming

@@ -22,20 +22,32 @@ from pathlib import Path
 import numpy as np
 
 from models.points_csv import PointsFileError, format_points_csv, parse_points_csv
-from models.session_file import SessionContainer, SessionFileError, parse_session_bytes
+from models.session_file import SessionFileError, parse_session_bytes
+from models.session_state import SessionStateError, parse_state
 
 
 def _session_seed() -> bytes:
+    """A complete, valid session file (points, an MLP's descent with Adam state, a split)."""
     import tempfile
 
+    from models.classifiers import ModelSpec
+    from models.descent_history import TrainerSnapshot
+    from models.points import PointsSnapshot
     from models.session_file import write_session_file
+    from models.session_state import SessionState, to_container
+    from models.training import TrainingConfig
 
-    container = SessionContainer({"points": {"count": 3}, "model": {"kind": "mlp", "hidden": [4]}},
-                                 {"xy": np.arange(6.0).reshape(3, 2), "labels": np.array([0, 1, 1]),
-                                  "W1": np.ones((2, 4)), "loss_history": np.linspace(1, 0, 20)})
+    spec = ModelSpec("mlp", hidden=(3,))
+    rng = np.random.default_rng(0)
+    n = spec.n_params()
+    state_arrays = (np.ones((2, 3)), np.ones(3), np.ones(3), np.ones(())) * 2
+    vectors = tuple(rng.normal(size=n) for _ in range(3))
+    descent = TrainerSnapshot(2, None, (0.7, 0.6, 0.5), (0, 1, 2), vectors, (None,) * 3, vectors[-1], "adam", state_arrays)
+    state = SessionState(PointsSnapshot(rng.normal(size=(5, 2)), np.array([0, 1, 0, 1, 1]), np.arange(5)), spec,
+                         TrainingConfig(optimizer="adam"), descent=descent)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "seed.descida"
-        write_session_file(path, container)
+        write_session_file(path, to_container(state))
         return path.read_bytes()
 
 
@@ -44,25 +56,29 @@ def _csv_seed() -> bytes:
     return format_points_csv(rng.normal(size=(20, 2)), rng.integers(0, 2, 20), class_names=True).encode()
 
 
-def _image_seed() -> bytes:
+def _image_seed() -> list[bytes]:
+    """The same small picture as PNG, JPEG, BMP and TIFF, colour and grey."""
     import imageio.v3 as iio
 
-    buffer = io.BytesIO()
-    iio.imwrite(buffer, (np.random.default_rng(0).random((16, 16, 3)) * 255).astype(np.uint8), extension=".png")
-    return buffer.getvalue()
+    rng = np.random.default_rng(0)
+    seeds = []
+    for pixels in ((rng.random((16, 16, 3)) * 255).astype(np.uint8), (rng.random((12, 9)) * 255).astype(np.uint8)):
+        for extension in (".png", ".jpg", ".bmp", ".tif"):
+            buffer = io.BytesIO()
+            iio.imwrite(buffer, pixels, extension=extension)
+            seeds.append(buffer.getvalue())
+    return seeds
 
 
 def loaders() -> dict:
     table = {
         "csv": (_csv_seed, lambda data: parse_points_csv(data.decode("utf-8", errors="replace")), (PointsFileError,)),
-        "session": (_session_seed, parse_session_bytes, (SessionFileError,)),
+        "session": (_session_seed, lambda data: parse_state(parse_session_bytes(data)),
+                    (SessionFileError, SessionStateError)),
     }
-    try:  # the image loader arrives with the Convolution tab
-        from models.images import ImageLoadError, load_image_bytes
+    from models.images import ImageLoadError, load_image_bytes
 
-        table["image"] = (_image_seed, load_image_bytes, (ImageLoadError,))
-    except ImportError:
-        pass
+    table["image"] = (_image_seed, load_image_bytes, (ImageLoadError,))
     return table
 
 
@@ -88,7 +104,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--inputs", type=int, default=20_000, help="inputs per loader")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--loaders", default="csv,session,image")
-    parser.add_argument("--hang", type=float, default=2.0, help="seconds after which an input counts as a hang")
+    parser.add_argument("--hang", type=float, default=5.0,
+                        help="seconds after which an input counts as a hang (a legal 50-megapixel decode takes ~2 s)")
     parser.add_argument("--out", default="fuzz-findings")
     args = parser.parse_args(argv)
     available = loaders()
@@ -98,11 +115,12 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{name}: loader not available here, skipped")
             continue
         make_seed, load, expected = available[name]
-        seed, rng = make_seed(), random.Random(args.seed)
+        seeds, rng = make_seed(), random.Random(args.seed)
+        seeds = seeds if isinstance(seeds, list) else [seeds]
         outcomes, slowest, findings = Counter(), 0.0, []
         started = time.perf_counter()
         for i in range(args.inputs):
-            data = mutate(seed, rng)
+            data = mutate(rng.choice(seeds), rng)
             t0 = time.perf_counter()
             try:
                 load(data)

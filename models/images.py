@@ -69,18 +69,28 @@ def load_image(path: str | Path, max_pixels: int = MAX_PIXELS) -> LoadedImage:
     ImageLoadError
         For a missing, unreadable, corrupt, non-image or too large file (over ``max_pixels``).
     """
-    from PIL import Image, UnidentifiedImageError
-
     path = Path(path)
-    name = path.name
     if not path.exists():
         raise ImageLoadError(f"{path}: no such file")
     if path.is_dir():
         raise ImageLoadError(f"{path} is a folder, not an image")
+    return _decode(path, path.name, str(path), max_pixels)
+
+
+def load_image_bytes(data: bytes, name: str = "image", max_pixels: int = MAX_PIXELS) -> LoadedImage:
+    """Decode an image held in memory (a dropped file's contents); same checks as :func:`load_image`."""
+    import io
+
+    return _decode(io.BytesIO(data), name, name, max_pixels)
+
+
+def _decode(source, name: str, where: str, max_pixels: int) -> LoadedImage:
+    from PIL import Image, UnidentifiedImageError
+
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            with Image.open(path) as image:
+            warnings.simplefilter("ignore")  # PIL warns about odd but readable files; we only need the pixels
+            with Image.open(source) as image:
                 width, height = image.size
                 _check_size(name, width, height, max_pixels)
                 image.load()
@@ -93,7 +103,9 @@ def load_image(path: str | Path, max_pixels: int = MAX_PIXELS) -> LoadedImage:
         raise ImageLoadError(f"{name} is not an image Descida can read (PNG, JPEG, BMP or TIFF)") from None
     except (OSError, ValueError, SyntaxError, MemoryError) as error:
         raise ImageLoadError(f"{name} could not be decoded (corrupt or truncated?): {error}") from None
-    return _finish(name, pixels, str(path))
+    except Exception as error:  # decoders of damaged files raise anything (struct.error, IndexError, …)
+        raise ImageLoadError(f"{name} could not be decoded (corrupt: {type(error).__name__})") from None
+    return _finish(name, pixels, where)
 
 
 def _check_size(name: str, width: int, height: int, max_pixels: int) -> None:

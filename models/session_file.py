@@ -232,4 +232,4 @@ def _parse_npy(name: str, content: bytes) -> np.ndarray:
         raise SessionFileError(f"array {name} is damaged ({type(error).__name__})") from None
     if array.shape != tuple(shape) or fortran and array.ndim > 1 and not array.flags.f_contiguous:
         raise SessionFileError(f"array {name} does not match its header")
-    return np.ascontiguousarray(array)
+    return np.require(array, requirements="C")  # (np.ascontiguousarray would turn a 0-d array into 1-d)

@@ -147,3 +147,10 @@ def _real_session_bytes() -> bytes:
             archive.writestr(sf.ARRAYS_NAME, npz_bytes(**sample().arrays))
         _CACHE["bytes"] = out.getvalue()
     return _CACHE["bytes"]
+
+
+def test_zero_dimensional_arrays_keep_their_shape(tmp_path):
+    path = tmp_path / "s.descida"
+    write_session_file(path, SessionContainer({}, {"t": np.array(3.0), "v": np.zeros((2, 0))}))
+    arrays = read_session_file(path).arrays
+    assert arrays["t"].shape == () and arrays["v"].shape == (2, 0)

@@ -89,14 +89,23 @@ def non_negative_float(text: str) -> float:
     return value
 
 
-def count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{text!r} must be ≥ 0")
-    return value
+def whole_number(minimum: int):
+    """An argparse type for whole numbers ≥ ``minimum``."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"{text!r} must be ≥ {minimum}")
+        return value
+
+    return parse
+
+
+count = whole_number(0)
+positive_int = whole_number(1)
 
 
 def int_list(text: str) -> tuple[int, ...]:

@@ -2,22 +2,11 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 import time
 from pathlib import Path
 
-from app.cli import positive_float
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} must be ≥ 1")
-    return value
+from app.cli import positive_float, positive_int
 
 
 def add_parser(sub) -> None:
@@ -27,10 +16,10 @@ def add_parser(sub) -> None:
     p = sub.add_parser("train-cnn", help="train the digits CNN headless: cnn.npz and metrics.json",
                        description="conv 3×3 → ReLU → max-pool → [conv 3×3 → ReLU → max-pool] → dense → softmax "
                                    "on scikit-learn's 8×8 digits (fixed 75/25 split), mini-batch Adam.")
-    p.add_argument("--epochs", type=_positive_int, default=TrainConfig().epochs)
+    p.add_argument("--epochs", type=positive_int, default=TrainConfig().epochs)
     p.add_argument("--lr", type=positive_float, default=TrainConfig().lr, help="Adam's initial learning rate")
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--filters", type=_positive_int, default=CNNSpec().channels1, help="filters in layer 1 (8–16)")
+    p.add_argument("--filters", type=positive_int, default=CNNSpec().channels1, help="filters in layer 1 (8–16)")
     p.add_argument("--filters2", type=int, default=CNNSpec().channels2, help="filters in layer 2 (0: no second layer)")
     p.add_argument("--backend", default=None, help="jax, numba or c")
     p.add_argument("--quiet", action="store_true", help="no line per epoch")

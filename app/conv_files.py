@@ -10,6 +10,7 @@ from pathlib import Path
 
 from PyQt5 import QtCore, QtWidgets
 
+from app.file_dialogs import ask_path
 from app.persistence import export_widget_png
 
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.bmp *.tif *.tiff);;All files (*)"
@@ -19,13 +20,9 @@ class ConvFileActions:
     """Dialogs and files; every failure is reported without blocking and changes nothing."""
 
     def _ask(self, save: bool, caption: str, filters: str, suffix: str) -> str | None:
-        dialog = QtWidgets.QFileDialog.getSaveFileName if save else QtWidgets.QFileDialog.getOpenFileName
-        path, _ = dialog(self, caption, self.last_directory, filters)
-        if not path:
-            return None
-        if save and not Path(path).suffix:
-            path += suffix
-        self.last_directory = str(Path(path).parent)
+        path = ask_path(self, save, caption, self.last_directory, filters, suffix)
+        if path:
+            self.last_directory = str(Path(path).parent)
         return path
 
     def open_image_dialog(self) -> None:

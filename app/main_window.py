@@ -9,6 +9,7 @@ from PyQt5 import QtCore, QtGui, QtWidgets
 from app.conv_tab import ConvolutionTab
 from app.export_dialogs import AnimationDialog, ExportViewDialog
 from app.exports import export_view as write_view
+from app.file_dialogs import ask_path
 from app.graph_tab import GraphTab
 from app.playground_tab import PlaygroundTab
 from app.session import Frame, PlaygroundSession
@@ -241,12 +242,9 @@ class MainWindow(QtWidgets.QMainWindow):
 
     # ------------------------------------------------------------------ files
     def _ask_path(self, save: bool, caption: str, filters: str, suffix: str) -> str | None:
-        dialog = QtWidgets.QFileDialog.getSaveFileName if save else QtWidgets.QFileDialog.getOpenFileName
-        path, _ = dialog(self, caption, self.last_directory, filters)
+        path = ask_path(self, save, caption, self.last_directory, filters, suffix)
         if not path:
             return None
-        if save and not Path(path).suffix:
-            path += suffix
         self.last_directory = str(Path(path).parent)
         if self.settings is not None:
             self.settings.last_directory = self.last_directory

@@ -29,6 +29,7 @@ from models.training import Trainer, TrainingConfig, capacity_for
 
 GRID_SIZE = 200
 FRAME_INTERVAL_MS = 16
+UNDO_LIMIT = 1000
 
 #: Architectures compiled in the background once the first model is ready, likeliest first:
 #: what the model controls show after one click (their defaults), then the other depths,
@@ -119,6 +120,7 @@ class PlaygroundSession(QtCore.QObject):
         self.config = config or TrainingConfig()
         self.points = PointSet()
         self.undo_stack = QtWidgets.QUndoStack(self)
+        self.undo_stack.setUndoLimit(UNDO_LIMIT)  # a long class: the oldest edits go, memory stays bounded
         self.cache = cache if cache is not None else ClassifierCache()
         self.runner = TaskRunner(max_threads=1, parent=self)
         self.trainer: Trainer | None = None

@@ -14,7 +14,7 @@ from scipy.signal import correlate2d
 from models.backend import resolve_backend
 from models.cnn import CNNSpec
 from models.cnn_cache import shared_cnn
-from models.cnn_training import TrainConfig, load_digits_data, run_to_end, train
+from models.cnn_training import TrainConfig, load_digits_data, train
 
 TRAIN_EPOCHS = 20
 SEED = 0

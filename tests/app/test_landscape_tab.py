@@ -7,7 +7,7 @@ import pytest
 from PyQt5 import QtCore
 
 from models.classifiers import ModelSpec, flatten
-from models.landscape import default_axes, grid_sizes
+from models.landscape import default_axes
 from models.training import cell_centres
 from tests import reference as ref
 from tests.app.conftest import wait_ready

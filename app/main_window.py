@@ -168,7 +168,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self._action(train, "Step &back in history", tab.history.back, ["Left"], "Show the previous iteration")
         self._action(train, "&Latest iteration", tab.history.latest, ["End"])
         self.play_action = self._action(train, "&Play / Pause", s.toggle_play, ["Space"], "Animate gradient descent")
-        self._action(train, "&Reset", lambda: s.reset(), ["R"], "New w(0) from the seed")
+        self._action(train, "&Reset", tab.reset, ["R"], "New w(0) from the seed (undoable)")
         self._action(train, "Reset with a &new seed", self._reset_new_seed, ["Shift+R"])
 
         view = self.menuBar().addMenu("&View")
@@ -219,7 +219,7 @@ class MainWindow(QtWidgets.QMainWindow):
     def _reset_new_seed(self) -> None:
         seed_box = self.playground.training_controls.seed
         seed_box.setValue(seed_box.value() + 1)  # emits seed_changed → session.set_seed
-        self.session.reset()
+        self.playground.reset()
 
     def _show_shortcuts(self) -> None:
         box = QtWidgets.QMessageBox(QtWidgets.QMessageBox.Icon.Information, "Mouse and keyboard", SHORTCUTS_HELP,

@@ -14,6 +14,7 @@ from app.history_controller import HistoryController
 from app.landscape_controller import LandscapeController
 from app.race_controller import RaceController
 from app.session import Frame, PlaygroundSession
+from models.classifiers import flatten, init_values
 from widgets.data_controls import DataControls
 from widgets.history_slider import HistorySlider
 from widgets.landscape_panel import LandscapePanel
@@ -120,7 +121,7 @@ class PlaygroundTab(QtWidgets.QWidget):
         tc = self.training_controls
         tc.step_requested.connect(s.step)
         tc.play_toggled.connect(s.set_playing)
-        tc.reset_requested.connect(s.reset)
+        tc.reset_requested.connect(self.reset)
         tc.lr_changed.connect(s.set_lr)
         tc.steps_per_frame_changed.connect(s.set_steps_per_frame)
         tc.standardize_toggled.connect(s.set_standardize)
@@ -167,6 +168,15 @@ class PlaygroundTab(QtWidgets.QWidget):
         loss = "—" if not math.isfinite(frame.loss) else f"{frame.loss:.4f}"
         acc = "—" if not math.isfinite(frame.accuracy) else f"{100 * frame.accuracy:.1f}%"
         return f"Iteration {frame.iteration} · loss {loss} · training accuracy {acc}"
+
+    def reset(self) -> None:
+        """A new w(0) from the seed, undoably (the descent so far comes back with Ctrl+Z)."""
+        s = self.session
+        if s.trainer is None or not s.ready:
+            s.reset()  # nothing to lose yet: the seed takes effect when the model is ready
+            return
+        values = flatten(init_values(s.trainer.spec, s.config.seed, s.config.init))
+        self.history.restart_from(values, f"Reset (seed {s.config.seed})")
 
     def fit_view(self) -> None:
         self.canvas.fit_to_points()

@@ -259,3 +259,14 @@ def test_adding_points_never_recompiles_even_past_the_padded_capacity(window, qt
     qtbot.keyClick(window, Qt.Key_S)
     assert s.trainer.n_points == 140 and s.trainer.capacity == 256 and s.trainer.iteration == 1
     assert compiles == []  # the same compiled functions; only the back end specialised a new shape
+
+
+def test_reset_is_undoable(window, qtbot):
+    s = window.session
+    s.step(15)
+    trained, losses = s.trainer.flat_params(), list(s.trainer.loss_history)
+    qtbot.keyClick(window, Qt.Key_R)
+    assert s.trainer.iteration == 0 and not np.array_equal(s.trainer.flat_params(), trained)
+    qtbot.keyClick(window, Qt.Key_Z, Qt.ControlModifier)
+    assert s.trainer.iteration == 15 and list(s.trainer.loss_history) == losses
+    np.testing.assert_array_equal(s.trainer.flat_params(), trained)

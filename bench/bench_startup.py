@@ -79,7 +79,7 @@ def summary(values: list[float], unit: str = "s") -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--backends", default="jax,numba")
+    parser.add_argument("--backends", default="jax", help="comma-separated; numba cold starts take minutes each")
     parser.add_argument("--timeout", type=float, default=600)
     parser.add_argument("--fresh-venv", action="store_true", help="install a new .venv for every cold run")
     args = parser.parse_args(argv)

@@ -21,7 +21,14 @@ from models.series import Series
 
 MIN_CAPACITY = 64
 #: Parameter history kept for stepping back and drawing paths, before old entries are thinned.
-HISTORY_BUDGET_BYTES = 16 * 2**20
+#: Counted in real bytes (see :data:`ENTRY_OVERHEAD_BYTES`): a 30-minute soak showed that counting
+#: only the payload let a three-weight model's history reach seven times its budget.
+HISTORY_BUDGET_BYTES = 8 * 2**20
+#: What one entry costs besides its numbers: the ndarray header (112 B), the int, three list
+#: slots and the allocator's rounding; an optimizer-state extra adds a tuple, a list and headers.
+ENTRY_OVERHEAD_BYTES = 176
+EXTRA_OVERHEAD_BYTES = 136
+ARRAY_HEADER_BYTES = 112
 
 
 def cell_centres(start: float, stop: float, size: int) -> np.ndarray:
@@ -117,12 +124,19 @@ class ParamHistory:
         self.iterations.append(iteration)
         self.vectors.append(np.array(vector, dtype=float))
         self.extras.append(extra)
-        entry_bytes = self.vectors[-1].nbytes + (sum(np.asarray(a).nbytes for a in extra[1]) if extra else 0)
-        if len(self.vectors) > 2 and len(self.vectors) * entry_bytes > self.budget_bytes:
+        if len(self.vectors) > 2 and len(self.vectors) * self.entry_bytes(self.vectors[-1], extra) > self.budget_bytes:
             keep = list(range(0, len(self.iterations) - 1, 2)) + [len(self.iterations) - 1]
             self.iterations = [self.iterations[i] for i in keep]
             self.vectors = [self.vectors[i] for i in keep]
             self.extras = [self.extras[i] for i in keep]
+
+    @staticmethod
+    def entry_bytes(vector: np.ndarray, extra=None) -> int:
+        """The memory one entry really takes (numbers, Python objects and their headers)."""
+        size = vector.nbytes + ENTRY_OVERHEAD_BYTES
+        if extra:
+            size += EXTRA_OVERHEAD_BYTES + sum(np.asarray(a).nbytes + ARRAY_HEADER_BYTES for a in extra[1])
+        return size
 
     def truncate(self, iteration: int) -> None:
         """Forget every entry after ``iteration``."""

@@ -130,12 +130,34 @@ def test_boundary_grid_samples_cell_centres(classifier_cache, backend):
 def test_history_thins_past_its_budget():
     from models.training import ParamHistory
 
-    history = ParamHistory(budget_bytes=8 * 10 * 100)
+    history = ParamHistory(budget_bytes=ParamHistory.entry_bytes(np.zeros(10)) * 100)
     for t in range(1000):
         history.append(t, np.full(10, t))
     assert len(history) <= 101 and history.iterations[-1] == 999 and history.iterations[0] == 0
     kept, vector = history.at(500)
     assert kept <= 500 and vector[0] == kept
+
+
+@pytest.mark.parametrize("n_params, with_state", [(3, False), (3, True), (337, False)])
+def test_history_memory_stays_within_its_budget(n_params, with_state):
+    """Measured with tracemalloc, not by the history's own count: small vectors are mostly overhead."""
+    import tracemalloc
+
+    from models.training import ParamHistory
+
+    budget = 2**20
+    history = ParamHistory(budget_bytes=budget)
+    rng = np.random.default_rng(0)
+    tracemalloc.start()
+    try:
+        for t in range(40_000):
+            vector = rng.normal(size=n_params)
+            history.append(t, vector, ("momentum", [vector * 0.5]) if with_state else None)
+        used, _ = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert used <= 1.1 * budget, f"{used / budget:.2f}× the budget"
+    assert history.iterations[-1] == 39_999 and history.iterations[0] == 0
 
 
 def test_scaler_handles_constant_features():

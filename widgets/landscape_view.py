@@ -41,6 +41,10 @@ class _ClickViewBox(pg.ViewBox):
             super().mouseClickEvent(ev)
 
 
+#: Pixels for the colour bar's ticks and label: its automatic width clipped four-character labels.
+COLORBAR_AXIS_WIDTH = 64
+
+
 def _cost_ticks(values, scale, spacing) -> list[str]:
     """Colour-bar tick labels: the bar is in log10(cost); show the cost itself."""
     return [f"{10.0 ** v:.3g}" for v in values]
@@ -139,6 +143,7 @@ class LandscapeView(pg.PlotWidget):
         self.colorbar.setImageItem(self.image, insert_in=self.plot_item)
         self.colorbar.axis.tickStrings = _cost_ticks
         self.colorbar.axis.tickValues = _cost_tick_values
+        self.colorbar.axis.setWidth(COLORBAR_AXIS_WIDTH)  # room for "0.05" beside the label at any size
         self.contours = [FastIsocurveItem(level=0.0, pen=pg.mkPen((255, 255, 255, 120), width=1.0))
                          for _ in range(N_CONTOURS)]
         for contour in self.contours:
@@ -172,8 +177,14 @@ class LandscapeView(pg.PlotWidget):
         self._names = (x_name, y_name, note)
         self.plot_item.setLabel("bottom", x_name)
         self.plot_item.setLabel("left", y_name)
-        self.plot_item.setTitle(f"L({x_name}, {y_name})" + (f" · {note}" if note else ""),
-                                color=(40, 40, 40), size="9pt")
+        title = f"L({x_name}, {y_name})" + (f"<br><span style='font-size:8pt'>{note}</span>" if note else "")
+        self.plot_item.setTitle(title, color=(40, 40, 40), size="9pt")
+        # a long title must not widen the plot past a narrow view (it pushed the colour bar off-screen)
+        label = self.plot_item.titleLabel
+        label.setMinimumWidth(0)
+        label._sizeHint = {which: (0, height) for which, (_, height) in label._sizeHint.items()
+                           if which != QtCore.Qt.SizeHint.MaximumSize} | {QtCore.Qt.SizeHint.MaximumSize: (-1, -1)}
+        label.updateGeometry()
 
     def set_range(self, x0: float, x1: float, y0: float, y1: float) -> None:
         self._view_box.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)

@@ -160,3 +160,13 @@ def test_iterates_on_the_same_pixel_are_merged(view):
     drawn = view.path_data("SGD")
     assert len(drawn) < 50
     np.testing.assert_array_equal(drawn[-1], xy[-1])
+
+
+def test_a_long_title_never_pushes_the_colour_bar_out_of_a_narrow_view(view, qtbot):
+    view.set_axis_names("W1[1,2]", "W3[14]", "335 others at their current values")
+    for width in (400, 450):
+        view.resize(width, 420)
+        qtbot.wait(20)
+        bar = view.colorbar.mapRectToScene(view.colorbar.boundingRect())
+        assert view.plot_item.geometry().width() <= width + 0.5
+        assert bar.right() <= width + 0.5, f"colour bar ends at {bar.right():.0f} px in a {width} px view"

@@ -133,6 +133,6 @@ def render_run(trainer, xy: np.ndarray, labels: np.ndarray, misclassified: np.nd
     canvas.set_misclassified(misclassified)
     canvas.plot_item.setTitle(f"{trainer.spec.label()} · iteration {trainer.iteration}", color=(40, 40, 40))
     render_png(canvas, out / "boundary.png", RENDER_SIZE)
-    plot = LossPlot(title=f"Training loss · {trainer.spec.label()}")
+    plot = LossPlot(title=f"Training loss (mean cross-entropy) · {trainer.spec.label()}")
     plot.set_series("train", trainer.loss_history)
     render_png(plot, out / "loss.png", (800, 400))

@@ -16,13 +16,13 @@ class LossPlot(pg.PlotWidget):
     marks the iteration currently shown.
     """
 
-    def __init__(self, parent=None, title: str = "Loss") -> None:
+    def __init__(self, parent=None, title: str = "Loss (mean cross-entropy)") -> None:
         super().__init__(parent=parent)
         self.setBackground("w")
         self.plot_item = self.getPlotItem()
         self.plot_item.setTitle(title, color=(40, 40, 40))
         self.plot_item.setLabel("bottom", "iteration")
-        self.plot_item.setLabel("left", "mean cross-entropy")
+        # no left label: the plot is often too short for it (the title names the quantity)
         self.plot_item.getAxis("left").enableAutoSIPrefix(False)
         self.plot_item.showGrid(x=True, y=True, alpha=0.2)
         self.plot_item.setMenuEnabled(True)

@@ -20,6 +20,7 @@ from widgets.feature_map_view import FeatureMapView
 from widgets.filter_editor import FilterEditor
 from widgets.image_grid import ImageGrid
 from widgets.image_panel import ImagePanel
+from widgets.side_panel import scrolling_column
 from widgets.sketch_pad import SketchPad
 from widgets.training_curves import TrainingCurves
 from widgets.transfer_panel import TransferControls, TransferPlot
@@ -95,19 +96,8 @@ class ConvolutionTab(ConvFileActions, QtWidgets.QWidget):
         self.export_button.setToolTip("Save the filter grid and the feature maps as two PNG files")
 
     def _layout(self) -> None:
-        panel = QtWidgets.QWidget()
-        column = QtWidgets.QVBoxLayout(panel)
-        for widget in (self.image_controls, self.filter_controls, self.editor, self.export_button, self.cnn_controls,
-                       self.transfer_controls):
-            column.addWidget(widget)
-        column.addStretch(1)
-        scroll = QtWidgets.QScrollArea()
-        scroll.setWidget(panel)
-        scroll.setWidgetResizable(True)
-        scroll.setHorizontalScrollBarPolicy(QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
-        panel.setMinimumWidth(340)
-        scroll.setFixedWidth(370)
+        scroll = scrolling_column([self.image_controls, self.filter_controls, self.editor, self.export_button,
+                                   self.cnn_controls, self.transfer_controls], width=370)
         top = QtWidgets.QSplitter(QtCore.Qt.Orientation.Horizontal)
         for widget in (self.image_panel, self.filter_grid, self.map_view):
             top.addWidget(widget)

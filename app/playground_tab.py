@@ -16,6 +16,7 @@ from app.race_controller import RaceController
 from app.session import Frame, PlaygroundSession
 from models.classifiers import flatten, init_values
 from widgets.data_controls import DataControls
+from widgets.side_panel import scrolling_column
 from widgets.history_slider import HistorySlider
 from widgets.landscape_panel import LandscapePanel
 from widgets.loss_plot import LossPlot
@@ -68,18 +69,8 @@ class PlaygroundTab(QtWidgets.QWidget):
         self.landscape_panel = LandscapePanel()
         self.history_slider = HistorySlider()
 
-        panel = QtWidgets.QWidget()
-        panel_layout = QtWidgets.QVBoxLayout(panel)
-        for box in (self.data_controls, self.model_controls, self.training_controls, self.optimizer_controls):
-            panel_layout.addWidget(box)
-        panel_layout.addStretch(1)
-        scroll = QtWidgets.QScrollArea()
-        scroll.setWidget(panel)
-        scroll.setWidgetResizable(True)
-        scroll.setHorizontalScrollBarPolicy(QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
-        panel.setMinimumWidth(330)
-        scroll.setFixedWidth(350)
+        scroll = scrolling_column([self.data_controls, self.model_controls, self.training_controls,
+                                   self.optimizer_controls], width=350)
 
         #: Views side by side above the loss plot; later tabs of work add views here.
         self.top_views = QtWidgets.QSplitter(QtCore.Qt.Orientation.Horizontal)

@@ -103,3 +103,4 @@ def test_metrics_panel_hides_test_until_revealed(qtbot):
     assert panel.cards[2].cover.isVisibleTo(panel.cards[2]) and panel.cards[2].summary.text() == ""
     panel.show_metrics(metrics, test_revealed=True)
     assert panel.cards[2].cell(0, 1) == "1" and not panel.cards[2].cover.isVisibleTo(panel.cards[2])
+

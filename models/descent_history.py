@@ -18,7 +18,7 @@ class TrainerSnapshot:
 
     iteration: int
     viewing: int | None
-    loss_history: tuple[float, ...]
+    loss_history: np.ndarray  # a read-only float64 copy: a tuple cost 32 bytes a value and a Python loop
     iterations: tuple[int, ...]
     vectors: tuple[np.ndarray, ...]  # history entries are never modified in place: sharing them is safe
     extras: tuple
@@ -29,7 +29,9 @@ class TrainerSnapshot:
     @classmethod
     def take(cls, trainer: Trainer) -> TrainerSnapshot:
         history, optimizer = trainer.history, trainer.config.optimizer
-        return cls(trainer.iteration, trainer.viewing, tuple(trainer.loss_history), tuple(history.iterations),
+        losses = np.array(trainer.loss_history, dtype=float)
+        losses.flags.writeable = False
+        return cls(trainer.iteration, trainer.viewing, losses, tuple(history.iterations),
                    tuple(history.vectors), tuple(history.extras), trainer.flat_params(), optimizer,
                    tuple(trainer.classifier.optimizer_state(optimizer)))
 

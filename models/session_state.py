@@ -343,7 +343,7 @@ def _parse_descent(section: dict, arrays: dict, spec: ModelSpec, config: Trainin
     if extras_flat.shape != (len(iterations), width) or present.shape != (len(iterations),):
         raise SessionStateError("the optimizer history does not match the parameter history")
     extras = tuple(_unflatten_state(row, state, optimizer) if flag else None for row, flag in zip(extras_flat, present))
-    return TrainerSnapshot(iteration, viewing, tuple(float(v) for v in losses), tuple(int(i) for i in iterations),
+    return TrainerSnapshot(iteration, viewing, np.array(losses, dtype=float), tuple(int(i) for i in iterations),
                            tuple(np.array(v) for v in vectors), extras, params.astype(float), optimizer,
                            tuple(np.array(s, dtype=float) for s in state))
 

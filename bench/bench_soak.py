@@ -1,8 +1,8 @@
 """Soak: the real window animating for a long time with an edit every second; memory start vs end.
 
 Offscreen, the default model (MLP 2-16-16-1 tanh on the trout/salmon points), playing at the
-normal frame rate; every second one edit cycles through add a point, move it, delete it, undo,
-redo, a preset noise change. Resident memory is sampled after a warm-up minute (so compile
+normal frame rate, autosaving as the app does (into a temporary folder); every second one edit
+cycles through add a point, move it, delete it, undo, redo, a preset noise change. Resident memory is sampled after a warm-up minute (so compile
 caches and the bounded parameter history are in place) and every minute after; the goal is
 < 5 % growth from the first sample to the last.
 
@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import gc
 import sys
+import tempfile
 import time
 
 import numpy as np
@@ -43,7 +44,8 @@ def main(argv: list[str] | None = None) -> int:
     from models.classifiers import ModelSpec
 
     app = ensure_application(headless=True)
-    window = create_window(resolve_backend())
+    autosave_folder = tempfile.TemporaryDirectory(prefix="descida-soak-")
+    window = create_window(resolve_backend(), autosave_folder=autosave_folder.name)
     window.resize(1280, 800)
     window.show()
     session = window.session
@@ -94,6 +96,8 @@ def main(argv: list[str] | None = None) -> int:
     app.exec_()
     sample()
     session.shutdown()
+    window.files.autosaver.flush()
+    autosave_folder.cleanup()
     first, last = samples[0], samples[-1]
     growth = 100 * (last[1] - first[1]) / first[1]
     print(f"\nSoak: {args.minutes:g} min after a {args.warmup:g} s warm-up, {edits[0]} edits, "

@@ -9,6 +9,7 @@ from pathlib import Path
 from PyQt5 import QtCore, QtWidgets
 
 from app.autosave import data_folder
+from app.heap_trim import ensure_heap_trimmer
 from app.main_window import MainWindow
 from app.render import ensure_application
 from app.session import PlaygroundSession
@@ -36,6 +37,7 @@ def create_window(backend: Backend, points_path: str | None = None, cache: Class
     autosave (the app's data folder in normal use); ``settings`` persists preferences.
     """
     sys.setswitchinterval(GIL_SWITCH_INTERVAL_S)
+    ensure_heap_trimmer()
     session = PlaygroundSession(backend, cache=cache, prewarm=prewarm)
     window = MainWindow(session, autosave_folder=autosave_folder, settings=settings)
     xy, labels = make_preset("trout_salmon")

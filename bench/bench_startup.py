@@ -30,7 +30,7 @@ MILESTONES = ("window_shown", "model_ready", "first_step_drawn", "all_families_r
 
 def cache_environment(folder: Path) -> dict[str, str]:
     return {
-        "PYTENSOR_FLAGS": f"compiledir={folder / 'pytensor'}",
+        "PYTENSOR_FLAGS": f"base_compiledir={folder / 'pytensor'}",  # Numba's cache lives there too
         "NUMBA_CACHE_DIR": str(folder / "numba"),
         "DESCIDA_CACHE_DIR": str(folder / "descida"),
         "XDG_CACHE_HOME": str(folder / "xdg-cache"),

@@ -21,7 +21,7 @@ def test_cold_start_compiles_in_the_background_and_never_freezes(tmp_path):
         "DESCIDA_STARTUP_PROBE": str(log),
         "DESCIDA_PREWARM": "0",  # only the first model and the probe's model switch compile
         "DESCIDA_CACHE_DIR": str(tmp_path / "descida-cache"),
-        "PYTENSOR_FLAGS": f"compiledir={tmp_path / 'pytensor'}",
+        "PYTENSOR_FLAGS": f"base_compiledir={tmp_path / 'pytensor'}",
         "NUMBA_CACHE_DIR": str(tmp_path / "numba"),
     }
     started = time.time()

@@ -1,9 +1,8 @@
 """Give freed heap memory back to the operating system every half minute (glibc's ``malloc_trim``).
 
 Animation, autosaves and the landscape worker allocate and free arrays of many sizes on several
-threads; glibc keeps the freed pages of each thread's arena, so the resident size crept up by
-about 1 MB a minute in a 30-minute soak while the memory in use stayed flat (one ``malloc_trim``
-returned 20 MB). Trimming runs on its own thread: ctypes releases the GIL for the call, and the
+threads, and glibc keeps the freed pages of each thread's arena: after five minutes of the soak,
+one ``malloc_trim`` returned 20 MB of a 385 MB resident size. Trimming runs on its own thread: ctypes releases the GIL for the call, and the
 GUI thread never waits for it. Elsewhere than glibc this does nothing.
 """
 

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import math
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -14,6 +19,7 @@ from tests.app.conftest import wait_ready
 from tests.qt_helpers import click_at, drag
 
 Qt = QtCore.Qt
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def empty_spot(window) -> tuple[float, float]:
@@ -220,29 +226,16 @@ def test_export_views_as_png(window, tmp_path):
     assert "does not exist" in window.last_error
 
 
-def test_switching_model_compiles_in_the_background_without_freezing(window, qtbot):
-    s, tab = window.session, window.playground
-    gaps, clock = [], QtCore.QElapsedTimer()
-    clock.start()
-    last = [clock.elapsed()]
-
-    def tick():
-        now = clock.elapsed()
-        if s.busy:  # the session's compile is running in the worker
-            gaps.append(now - last[0])
-        last[0] = now
-
-    timer = QtCore.QTimer()
-    timer.setTimerType(QtCore.Qt.TimerType.PreciseTimer)
-    timer.timeout.connect(tick)
-    timer.start(5)
-    tab.model_controls.kind.setCurrentIndex(tab.model_controls.kind.findData("mlp"))
-    tab.model_controls.units[0].setValue(23)  # a shape no test compiled before: real work in the worker
-    assert s.busy and window.busy_progress.isVisible()
-    assert "Compiling" in window.busy_label.text()
-    wait_ready(s)
-    timer.stop()
-    assert s.trainer.spec.hidden[0] == 23 and not window.busy_progress.isVisible()
+def test_switching_model_compiles_in_the_background_without_freezing(tmp_path):
+    """In a process of its own (one window, as the app has): see ``tests/app/stall_child.py``."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "DESCIDA_CACHE_DIR": str(tmp_path / "cache")}
+    result = subprocess.run([sys.executable, "-m", "tests.app.stall_child"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    measured = json.loads(result.stdout.strip().splitlines()[-1])
+    assert measured["busy_at_once"] and "Compiling" in measured["label"]
+    assert measured["ready"] and measured["hidden"][0] == 23 and measured["progress_hidden"]
+    gaps = measured["gaps"]
     assert len(gaps) > 5
     assert max(gaps) < 100, f"the event loop stalled for {max(gaps)} ms while compiling"
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from PyQt5 import QtCore, QtWidgets
 
 from app.autosave import data_folder
+from app.event_wait import run_events_until
 from app.heap_trim import ensure_heap_trimmer
 from app.main_window import MainWindow
 from app.render import ensure_application
@@ -75,13 +76,8 @@ def run_gui(args) -> int:
 
 
 def wait_until_ready(session: PlaygroundSession, timeout_s: float = 120.0) -> bool:
-    """Process events until the session's model is compiled (headless commands and tests)."""
-    timer = QtCore.QElapsedTimer()
-    timer.start()
-    app = QtWidgets.QApplication.instance()
-    while not session.ready or session.busy:
-        app.processEvents(QtCore.QEventLoop.ProcessEventsFlag.AllEvents, 50)
-        if timer.elapsed() > timeout_s * 1000:
-            return False
-    app.processEvents()
+    """Run the event loop until the session's model is compiled (headless commands and tests)."""
+    if not run_events_until(lambda: session.ready and not session.busy, timeout_s):
+        return False
+    QtWidgets.QApplication.instance().processEvents()
     return True

@@ -14,6 +14,7 @@ import time
 import numpy as np
 from PyQt5 import QtCore
 
+from app.event_wait import run_events_until
 from app.landscape_jobs import LandscapeJob, LandscapeResult, PathCache, compute, warm
 from app.workers import TaskContext, TaskRunner
 from models.classifiers import ModelSpec, param_labels
@@ -24,6 +25,10 @@ FINE_INTERVAL_S = 0.5
 #: one: on two cores the animation keeps one to itself.
 REST_FRACTION = 2.0
 START_SPAN = 4.0  # the range first shown around a new w(0)
+#: After a compile, and after a new model's first frame, the landscape's compile and first grids wait
+#: this long: the GUI thread paints the new model first instead of sharing the GIL and the cores
+#: with them (together they stalled the event loop for up to 150 ms on two cores).
+SETTLE_MS = 250
 
 
 class LandscapeController(QtCore.QObject):
@@ -51,6 +56,7 @@ class LandscapeController(QtCore.QObject):
         self._later.timeout.connect(self._start)
         self._paths: dict[str, PathCache] = {}
         self._pick_next = True
+        self._settle_after_frame = False
         self._label_cache: tuple[ModelSpec | None, list[str]] = (None, [])
         panel.axes_changed.connect(self.set_axes)
         panel.arrow_toggled.connect(self.set_arrow)
@@ -62,7 +68,7 @@ class LandscapeController(QtCore.QObject):
         session.restarted.connect(self._on_restarted)
         session.frame_ready.connect(self._on_frame)
         session.closing.connect(self.shutdown)
-        session.busy_changed.connect(lambda busy: None if busy else self._start())
+        session.busy_changed.connect(lambda busy: None if busy else self._start_after_settling())
 
     # ------------------------------------------------------------------ the user's choices
     def set_axes(self, i: int, j: int) -> None:
@@ -117,6 +123,8 @@ class LandscapeController(QtCore.QObject):
         self._paths.clear()
         self.last_result = None
         self._restart_range()
+        self._start_after_settling()
+        self._settle_after_frame = True
 
     def _on_restarted(self) -> None:
         spec = self.session.trainer.spec if self.session.trainer is not None else None
@@ -135,6 +143,9 @@ class LandscapeController(QtCore.QObject):
             return
         if self._spec != self.session.trainer.spec:
             self._on_model_changed(self.session.trainer.spec)
+        if self._settle_after_frame:  # the new model's first frame: it is painted next
+            self._settle_after_frame = False
+            self._start_after_settling()
         points = self._draw_paths()
         if self.follow:
             self._update_range(points)
@@ -221,9 +232,12 @@ class LandscapeController(QtCore.QObject):
         if self._task is None and not self._later.isActive():
             self._start()
 
+    def _start_after_settling(self) -> None:
+        self._later.start(SETTLE_MS)
+
     def _start(self) -> None:
         job = self._pending
-        if job is None or self._task is not None or self.session.busy:
+        if job is None or self._task is not None or self.session.busy or self._later.isActive():
             return  # while the session compiles, the cores are its (busy_changed starts the job after)
         rest = self._rest_until - time.monotonic()
         if rest > 0 and self.session.playing:
@@ -300,14 +314,8 @@ class LandscapeController(QtCore.QObject):
                 and r.size == grid_sizes(trainer.spec)[1] and np.array_equal(r.job.theta, trainer.flat_params()))
 
     def wait_until_drawn(self, timeout_s: float = 60.0) -> bool:
-        """Process events until :meth:`is_drawn` (headless commands and tests)."""
-        app, clock = QtCore.QCoreApplication.instance(), QtCore.QElapsedTimer()
-        clock.start()
-        while not self.is_drawn():
-            app.processEvents(QtCore.QEventLoop.ProcessEventsFlag.AllEvents, 50)
-            if clock.elapsed() > timeout_s * 1000:
-                return False
-        return True
+        """Run the event loop until :meth:`is_drawn` (headless commands and tests)."""
+        return run_events_until(self.is_drawn, timeout_s)
 
     def shutdown(self) -> None:
         self._pending = None

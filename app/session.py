@@ -43,6 +43,10 @@ PREWARM_SPECS: tuple[ModelSpec, ...] = (
     *(ModelSpec("mlp", hidden=(16,) * n, activation=a) for n in (1, 3, 4) for a in ("tanh", "relu", "sigmoid")),
     *(ModelSpec("poly", degree=d) for d in (2, 4, 5, 6, 1)),
 )
+#: After a model is adopted, pre-warming waits this long: the GUI thread draws the new model first
+#: rather than sharing the GIL with a compiling worker.
+PREWARM_SETTLE_MS = 250
+
 #: The leading entries of PREWARM_SPECS that cover every compiled graph; the rest are other shapes.
 PREWARM_FAMILIES = 14
 PRESET_AXES = {"trout_salmon": ("x1 = length (cm)", "x2 = lightness")}
@@ -377,7 +381,7 @@ class PlaygroundSession(QtCore.QObject):
             self.model_changed.emit(self.spec)
             self.refresh()
         self._apply_pending_descent()
-        QtCore.QTimer.singleShot(0, self._schedule_prewarm)
+        QtCore.QTimer.singleShot(PREWARM_SETTLE_MS, self._schedule_prewarm)
 
     # ------------------------------------------------------------------ background warming
     def warm_complete(self) -> bool:

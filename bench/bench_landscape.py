@@ -147,11 +147,12 @@ def bench_race(seconds: float, backend_name: str) -> dict:
     from PyQt5 import QtCore
 
     from app.application import create_window, wait_until_ready
+    from app.event_wait import run_events_until
     from app.render import ensure_application
     from models.backend import resolve_backend
     from models.classifiers import ModelSpec
 
-    app = ensure_application(headless=True)
+    ensure_application(headless=True)
     window = create_window(resolve_backend(backend_name))
     window.resize(1500, 950)
     window.show()
@@ -164,10 +165,9 @@ def bench_race(seconds: float, backend_name: str) -> dict:
     session.start()
     assert wait_until_ready(session, 300)
     tab.optimizer_controls.set_racing(["momentum", "nesterov", "adagrad", "rmsprop", "adam"])
-    deadline = time.time() + 300
-    while not (session.can_step() and tab.race.race is not None and len(tab.race.race.racers) == 5):
-        app.processEvents(QtCore.QEventLoop.ProcessEventsFlag.AllEvents, 50)
-        assert time.time() < deadline, "the race did not compile"
+    raced = run_events_until(
+        lambda: session.can_step() and tab.race.race is not None and len(tab.race.race.racers) == 5, 300)
+    assert raced, "the race did not compile"
     session.set_lr(0.05)
 
     counts = {"frames": 0, "landscapes": 0, "paints": 0}
@@ -199,15 +199,13 @@ def bench_race(seconds: float, backend_name: str) -> dict:
     probe.timeout.connect(tick)
     warm_until = time.time() + 1.0  # the first frames specialise shapes; then measure
     session.play()
-    while time.time() < warm_until:
-        app.processEvents()
+    run_events_until(lambda: time.time() >= warm_until, 2.0)
     counts.update(frames=0, landscapes=0)
     start_iteration = session.trainer.iteration
     clock.start()
     probe.start(5)
     began, cpu = time.perf_counter(), time.thread_time()
-    while time.perf_counter() - began < seconds:
-        app.processEvents()
+    run_events_until(lambda: time.perf_counter() - began >= seconds, seconds + 1.0)
     elapsed, cpu = time.perf_counter() - began, time.thread_time() - cpu
     session.pause()
     probe.stop()

@@ -90,10 +90,11 @@ def responsiveness(backend_name: str) -> dict:
     from PyQt5 import QtCore
 
     from app.application import create_window, wait_until_ready
+    from app.event_wait import run_events_until
     from app.render import ensure_application
     from models.backend import resolve_backend
 
-    app = ensure_application(headless=True)
+    ensure_application(headless=True)
     window = create_window(resolve_backend(backend_name))
     window.resize(1280, 800)
     window.show()
@@ -114,8 +115,7 @@ def responsiveness(backend_name: str) -> dict:
 
     def run_until(done) -> float:
         worst[0], last[0] = 0, clock.elapsed()
-        while not done():
-            app.processEvents(QtCore.QEventLoop.ProcessEventsFlag.AllEvents, 20)
+        run_events_until(done, 300)
         return float(worst[0])
 
     timer = QtCore.QTimer()

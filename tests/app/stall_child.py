@@ -27,17 +27,29 @@ def main() -> int:
     window.show()
     session, tab = window.session, window.playground
     session.start()
-    if not wait_until_ready(session):
-        print(json.dumps({"error": "the first model did not compile"}))
+    if not wait_until_ready(session) or not tab.landscape.wait_until_drawn(120):
+        print(json.dumps({"error": "the first model or its landscape did not compile"}))
         return 1
     gaps, clock = [], QtCore.QElapsedTimer()
     clock.start()
     last = [clock.elapsed()]
+    submitted = []  # (ms, job name): what the workers were given, and when
+    submit = session.runner.submit
+
+    def logged_submit(name, *args, **kwargs):
+        submitted.append((clock.elapsed(), name))
+        return submit(name, *args, **kwargs)
+
+    session.runner.submit = logged_submit
+    landscape_submit = tab.landscape.runner.submit
+    tab.landscape.runner.submit = lambda name, *a, **k: (submitted.append((clock.elapsed(), name)),
+                                                         landscape_submit(name, *a, **k))[1]
+    drawn_at = []
+    session.frame_ready.connect(lambda frame: drawn_at.append(clock.elapsed()) if frame.spec.hidden[:1] == (23,) else None)
 
     def tick():
         now = clock.elapsed()
-        if session.busy:  # the session's compile is running in the worker
-            gaps.append(now - last[0])
+        gaps.append(now - last[0])
         last[0] = now
 
     timer = QtCore.QTimer()
@@ -49,10 +61,14 @@ def main() -> int:
     busy_at_once = session.busy and window.busy_progress.isVisible()
     label = window.busy_label.text()
     ready = wait_until_ready(session)
+    progress_hidden = not window.busy_progress.isVisible()
+    # the switch goes on until the cost landscape of the new model is compiled and drawn
+    landscape_drawn = tab.landscape.wait_until_drawn(120)
     timer.stop()
     print(json.dumps({"busy_at_once": busy_at_once, "label": label, "ready": ready,
-                      "hidden": list(session.trainer.spec.hidden), "progress_hidden": not window.busy_progress.isVisible(),
-                      "gaps": gaps}))
+                      "hidden": list(session.trainer.spec.hidden), "progress_hidden": progress_hidden,
+                      "landscape_drawn": landscape_drawn, "gaps": gaps, "first_frame_ms": drawn_at[:1],
+                      "submitted": submitted}))
     session.shutdown()
     return 0
 

@@ -127,6 +127,19 @@ def test_boundary_grid_samples_cell_centres(classifier_cache, backend):
     assert np.all(grid == grid[0])
 
 
+def test_boundary_grid_standardizes_each_axis_as_the_points_are(classifier_cache, backend):
+    trainer = make_trainer(classifier_cache, backend, ModelSpec("logistic"), standardize=True)
+    rng = np.random.default_rng(3)
+    xy = rng.normal([50.0, 5.0], [10.0, 2.0], size=(40, 2))  # very different scales per feature
+    trainer.set_points(xy, (xy[:, 0] > 50).astype(int))
+    trainer.classifier.set_values([np.array([0.7, -1.3]), np.array(0.2)])
+    grid = trainer.proba_grid((20.0, 80.0), (0.0, 10.0), 5)
+    xs, ys = 20.0 + (np.arange(5) + 0.5) * 12.0, (np.arange(5) + 0.5) * 2.0
+    mean, std = xy.mean(axis=0), xy.std(axis=0)
+    z = 0.7 * (xs[None, :] - mean[0]) / std[0] - 1.3 * (ys[:, None] - mean[1]) / std[1] + 0.2
+    np.testing.assert_allclose(grid, ref.sigmoid(z), rtol=1e-12, atol=1e-15)
+
+
 def test_history_thins_past_its_budget():
     from models.training import ParamHistory
 

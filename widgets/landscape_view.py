@@ -91,6 +91,8 @@ class _Path:
             item.setZValue(z)
             plot.addItem(item)
         self.items = (self.line, self.future, self.start, self.current)
+        self._start_at = np.zeros((0, 2))
+        self._future_drawn = False
 
     def set_data(self, xy: np.ndarray, shown: int | None, pixel: tuple[float, float] | None = None) -> None:
         n = len(xy) if shown is None else min(int(shown) + 1, len(xy))
@@ -99,12 +101,19 @@ class _Path:
                 item.setData([], [])
             for item in (self.start, self.current):
                 item.setData(pos=np.zeros((0, 2)))
+            self._start_at, self._future_drawn = np.zeros((0, 2)), False
             return
         line = _thinned(xy[:n], pixel)
         tail = _thinned(xy[n - 1 :], pixel) if 0 < n < len(xy) else np.zeros((0, 2))
         self.line.setData(line[:, 0], line[:, 1])
-        self.future.setData(tail[:, 0], tail[:, 1])
-        self.start.setData(pos=xy[:1])
+        # w(0) and an empty "after the shown iterate" rarely change: re-setting them every frame of an
+        # animation cost a bounds update each
+        if len(tail) or self._future_drawn:
+            self.future.setData(tail[:, 0], tail[:, 1])
+            self._future_drawn = bool(len(tail))
+        if not np.array_equal(self._start_at, xy[:1]):
+            self._start_at = np.array(xy[:1], dtype=float)
+            self.start.setData(pos=self._start_at)
         self.current.setData(pos=xy[n - 1 : n] if n else np.zeros((0, 2)))
 
 

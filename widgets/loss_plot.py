@@ -20,6 +20,21 @@ from widgets.palette import SERIES_COLORS
 MAX_DRAWN_POINTS = 4096
 
 
+def nice_ceiling(value: float) -> float:
+    """The smallest of 1, 2, 5 × 10^k that is ≥ ``value`` (1 for anything ≤ 0 or not finite).
+
+    The plot's automatic range reaches the series' extent rounded up this way, so it changes a few
+    times per decade instead of every frame: the axes are not re-laid out at every step (a third
+    of a frame's painting), and the curve does not jitter against them."""
+    if not np.isfinite(value) or value <= 0:
+        return 1.0
+    decade = 10.0 ** np.floor(np.log10(value))
+    for factor in (1.0, 2.0, 5.0, 10.0):
+        if factor * decade * (1 + 1e-12) >= value:
+            return float(factor * decade)
+    return float(10 * decade)
+
+
 def envelope(x: np.ndarray | None, y: np.ndarray, limit: int = MAX_DRAWN_POINTS) -> tuple[np.ndarray, np.ndarray]:
     """The finite points of (x, y) (x defaults to 0, 1, …), or past ``limit`` points the minimum
     and maximum of each bucket of consecutive values, in order, then the last point itself;
@@ -65,6 +80,10 @@ class LossPlot(pg.PlotWidget):
         self.marker = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen((120, 120, 120), style=QtCore.Qt.PenStyle.DashLine))
         self.marker.setVisible(False)
         self.plot_item.addItem(self.marker, ignoreBounds=True)
+        # two invisible points, (0, 0) and the rounded-up extent, that the automatic range includes
+        self.extent_anchor = self.plot_item.plot([0.0, 1.0], [0.0, 1.0], pen=pg.mkPen(0, 0, 0, 0))
+        self._extents: dict[str, tuple[float, float]] = {}
+        self._anchor_at: tuple[float, float] = (1.0, 1.0)
         self.setToolTip("Loss at each iteration; right-click for log scale and export")
 
     def set_series(self, name: str, values, color=None, iterations=None, dashed: bool = False,
@@ -80,13 +99,26 @@ class LossPlot(pg.PlotWidget):
             curve.setDownsampling(auto=True, method="peak")
             curve.setClipToView(True)
             self.curves[name] = curve
-        curve.setData(*envelope(iterations, y))
+        xs, ys = envelope(iterations, y)
+        curve.setData(xs, ys)
+        self._extents[name] = (float(xs[-1]) if len(xs) else 0.0, float(ys.max()) if len(ys) else 0.0)
+        self._move_anchor()
+
+    def _move_anchor(self) -> None:
+        x_max = max((x for x, _ in self._extents.values()), default=0.0)
+        y_max = max((y for _, y in self._extents.values()), default=0.0)
+        at = (nice_ceiling(x_max), nice_ceiling(y_max))
+        if at != self._anchor_at:
+            self._anchor_at = at
+            self.extent_anchor.setData([0.0, at[0]], [0.0, at[1]])
 
     def remove_series(self, name: str) -> None:
         curve = self.curves.pop(name, None)
         if curve is not None:
             self.plot_item.removeItem(curve)
             self.legend.removeItem(curve)
+            self._extents.pop(name, None)
+            self._move_anchor()
 
     def clear_series(self) -> None:
         for name in list(self.curves):

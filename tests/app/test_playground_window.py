@@ -242,7 +242,8 @@ def test_switching_model_compiles_in_the_background_without_freezing(tmp_path):
     assert measured["landscape_drawn"]
     first_frame = measured["first_frame_ms"][0]
     landscape_jobs = [at for at, name in measured["submitted"] if name in ("compile landscape", "landscape")]
-    assert landscape_jobs and min(landscape_jobs) >= first_frame + SETTLE_MS - 5  # timers may fire a little early
+    # a coarse timer may fire 5 % early, and the landscape's frame slot runs before this process's probe
+    assert landscape_jobs and min(landscape_jobs) >= first_frame + 0.9 * SETTLE_MS - 10
     gaps = measured["gaps"]
     assert len(gaps) > 5
     assert max(gaps) < 100, f"the event loop stalled for {max(gaps)} ms while switching model"

@@ -73,6 +73,12 @@ def test_paths_show_what_comes_after_the_iterate_shown_as_a_dashed_tail(view):
     assert len(tail_x) == 7  # from w(4) to w(10)
     current = view.paths["Adam"].current.data["x"], view.paths["Adam"].current.data["y"]
     assert (current[0][0], current[1][0]) == pytest.approx(tuple(xy[4]))
+    view.set_path("Adam", xy, (227, 119, 194))  # back to the latest iterate: no tail any more
+    tail_x, _ = view.paths["Adam"].future.getData()
+    assert tail_x is None or len(tail_x) == 0
+    view.set_path("Adam", xy + 1.0, (227, 119, 194))  # a new w(0): its square marker moves
+    start = view.paths["Adam"].start.data
+    assert (start["x"][0], start["y"][0]) == pytest.approx(tuple(xy[0] + 1.0))
     view.remove_path("Adam")
     assert view.path_names() == []
 

@@ -36,11 +36,11 @@ def test_the_loss_plot_hands_pyqtgraph_at_most_the_envelope(qtbot):
     np.testing.assert_array_equal(vx, np.arange(0, 100_000, 100))
 
 
-def test_nice_ceiling_rounds_up_to_one_two_or_five_times_a_power_of_ten():
+def test_nice_ceiling_rounds_up_to_a_few_steps_per_power_of_ten():
     from widgets.loss_plot import nice_ceiling
 
-    cases = {0.69: 1.0, 1.0: 1.0, 1.01: 2.0, 130: 200.0, 200: 200.0, 630: 1000.0, 0.0051: 0.01, 5e-3: 5e-3,
-             3.2e6: 5e6, 0.0: 1.0, -4.0: 1.0, float("nan"): 1.0, float("inf"): 1.0}
+    cases = {0.69: 0.8, 1.0: 1.0, 1.01: 1.2, 130: 150.0, 200: 200.0, 630: 800.0, 801: 1000.0, 0.0051: 0.006,
+             5e-3: 5e-3, 3.2e6: 4e6, 0.0: 1.0, -4.0: 1.0, float("nan"): 1.0, float("inf"): 1.0}
     for value, expected in cases.items():
         assert nice_ceiling(value) == expected, value
         assert not np.isfinite(value) or value <= 0 or nice_ceiling(value) >= value
@@ -67,18 +67,18 @@ def test_the_range_steps_a_few_times_per_decade_and_always_shows_every_series(qt
     bottom.generateDrawSpecs = lambda painter: layouts.append(1) or generate(painter)
     losses = 0.7 * np.exp(-np.arange(1000) / 300) + 0.05
     ranges = []
-    for n in range(102, 202, 7):  # last iteration 101…199, one band: the range stays [0, 200] × [0, 1]
+    for n in range(202, 250, 7):  # last iteration 201…244, one band: the range stays [0, 250] × [0, 0.8]
         plot.set_series("train", losses[:n])
         painted()
         ranges.append(plot.plot_item.vb.viewRange())
     assert all(r == ranges[0] for r in ranges)
     (x0, x1), (y0, y1) = ranges[0]
-    assert x0 <= 0 and 200 <= x1 < 230 and y0 <= 0 and 1.0 <= y1 < 1.15
+    assert x0 <= 0 and 250 <= x1 < 275 and y0 <= 0 and 0.8 <= y1 < 0.9
     assert len(layouts) <= 1
-    plot.set_series("validation", 2.5 * losses[:250:10], iterations=np.arange(0, 250, 10))
+    plot.set_series("validation", 2.5 * losses[:500:10], iterations=np.arange(0, 500, 10))
     painted()
     (x0, x1), (y0, y1) = plot.plot_item.vb.viewRange()
-    assert x1 >= 500 and y1 >= 2.0  # grown to the new extent (250 → 500, 1.75 → 2)
+    assert x1 >= 500 and y1 >= 2.0  # grown to the new extent (490 → 500, 1.87 → 2)
     plot.remove_series("validation")
     painted()
-    assert plot.plot_item.vb.viewRange()[0][1] < 230  # and back once that series is gone
+    assert plot.plot_item.vb.viewRange()[0][1] < 275  # and back once that series is gone

@@ -229,8 +229,7 @@ class LandscapeController(QtCore.QObject):
             data=trainer.padded_data(), l2=s.config.l2, pick_axes=self._pick_next,
             fine=not s.playing or time.monotonic() - self._last_fine >= FINE_INTERVAL_S,
             w0=trainer.history.vectors[0] if self._pick_next and len(trainer.history) else None)
-        if self._task is None and not self._later.isActive():
-            self._start()
+        self._start()  # returns at once while a job runs or the settle/rest timer is pending
 
     def _start_after_settling(self) -> None:
         self._later.start(SETTLE_MS)
